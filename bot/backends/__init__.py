@@ -1,0 +1,1 @@
+"""Mailbox backends. With action handlers, the only code that may send mail."""

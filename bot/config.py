@@ -1,0 +1,301 @@
+"""Load and validate a council's TOML configuration.
+
+Every mistake becomes one :class:`ConfigError` whose text names the file and the key,
+because the person reading it is an IT officer at a council, not a Python developer.
+Secrets never live here: only the *names* of environment variables and certificate
+paths (see ``*_env`` keys).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date, time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Mode = Literal["shadow", "draft", "live"]
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased for a human: ``file: key: problem``."""
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CouncilConfig(_Section):
+    name: str
+    domains: list[str] = Field(min_length=1)
+    timezone: str = "Europe/London"
+    holiday_region: Literal["ENG", "WLS", "SCT", "NIR"] = "ENG"
+    closure_days: list[date] = []
+    extra_bank_holidays: list[date] = []
+    removed_bank_holidays: list[date] = []
+    working_day_cutoff: time = time(17, 0)
+
+    @field_validator("domains")
+    @classmethod
+    def _lower_domains(cls, value: list[str]) -> list[str]:
+        cleaned = [d.strip().lower().lstrip("@").lstrip(".") for d in value]
+        bad = [d for d in cleaned if "." not in d or " " in d]
+        if bad:
+            raise ValueError(f"not a domain name: {bad[0]!r}")
+        return cleaned
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @field_validator("working_day_cutoff", mode="before")
+    @classmethod
+    def _parse_cutoff(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                hours, minutes = value.split(":")
+                return time(int(hours), int(minutes))
+            except ValueError:
+                raise ValueError(f"expected HH:MM, got {value!r}") from None
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class ImapConfig(_Section):
+    host: str
+    port: int = 993
+    tls: Literal["implicit", "starttls", "none"] = "implicit"
+    username: str
+    password_env: str = "MQ_IMAP_PASSWORD"
+    folder: str = "INBOX"
+    drafts_folder: str = "Drafts"
+    sent_folder: str = "Sent"
+    quarantine_folder: str = "Quarantine"
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_tls: Literal["implicit", "starttls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password_env: str = ""
+    ca_file: str = ""
+
+
+class GraphConfig(_Section):
+    tenant_id: str
+    client_id: str
+    authority_host: str = "https://login.microsoftonline.com"
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+    certificate_path: str = ""
+    certificate_thumbprint: str = ""
+    certificate_password_env: str = ""
+    client_secret_env: str = ""
+    folder: str = "inbox"
+    quarantine_folder: str = "Quarantine"
+    ca_file: str = ""
+
+
+class EwsConfig(_Section):
+    service_endpoint: str
+    auth: Literal["oauth", "ntlm", "basic"] = "oauth"
+    username_env: str = ""
+    password_env: str = ""
+    tenant_id: str = ""
+    client_id: str = ""
+    authority_host: str = "https://login.microsoftonline.com"
+    certificate_path: str = ""
+    certificate_thumbprint: str = ""
+    client_secret_env: str = ""
+    access: Literal["impersonation", "delegate"] = "impersonation"
+    server_version: str = "15.1.2507.6"
+    quarantine_folder: str = "Quarantine"
+    ca_file: str = ""
+
+
+class MailboxConfig(_Section):
+    address: str
+    backend: Literal["maildir", "imap", "ews", "graph"] = "maildir"
+    path: Path | None = None
+    name: str = ""
+    on_first_start: Literal["record", "ignore", "process"] = "record"
+    imap: ImapConfig | None = None
+    graph: GraphConfig | None = None
+    ews: EwsConfig | None = None
+
+    @field_validator("address")
+    @classmethod
+    def _lower_address(cls, value: str) -> str:
+        if "@" not in value:
+            raise ValueError(f"not an email address: {value!r}")
+        return value.strip().lower()
+
+
+class RosterConfig(_Section):
+    roster: Path
+
+
+class DeadlinesConfig(_Section):
+    profile: str = "section17"
+    response_working_days: int | None = Field(default=None, ge=1, le=60)
+    acknowledge_working_days: int | None = Field(default=None, ge=0, le=20)
+    interim_stops_clock: bool | None = None
+    reminder_working_days_before: int | None = Field(default=None, ge=0, le=20)
+    escalate_working_days_after: int | None = Field(default=None, ge=0, le=20)
+
+
+class StorageConfig(_Section):
+    url: str = "sqlite:///mqtriage.db"
+    excerpt_chars: int = Field(default=280, ge=0, le=5000)
+    keep_bodies: bool = False
+    retention_days: int = Field(default=730, ge=1)
+
+
+class BotConfig(_Section):
+    mode: Mode = "shadow"
+    max_attempts: int = Field(default=3, ge=1, le=20)
+    poll_interval_seconds: int = Field(default=60, ge=5)
+    batch_size: int = Field(default=200, ge=1, le=10000)
+    send_acknowledgements: bool = False
+    warnings_per_member_per_day: int = Field(default=3, ge=0)
+    templates_dir: Path | None = None
+    signature: str = "Democratic Services"
+
+
+class ClassifiersConfig(_Section):
+    model: Path | None = None
+    base_pipeline: str = ""
+
+
+class RouteConfig(_Section):
+    name: str = ""
+    mailbox: str = ""
+    manager: str = ""
+    cues: list[str] = []
+
+
+class RoutingConfig(_Section):
+    default_route: str = "democratic_services"
+    triage_mailbox: str = ""
+    services: dict[str, RouteConfig] = {}
+
+
+class WarningsConfig(_Section):
+    protocol_name: str = "the Member/Officer Protocol"
+    third_party_paragraph: str = ""
+    personal_address_paragraph: str = ""
+    personal_interest_paragraph: str = ""
+    complaint_paragraph: str = ""
+
+
+class LoggingConfig(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+    redact_addresses: bool = True
+
+
+class HealthConfig(_Section):
+    enabled: bool = True
+    listen: str = "127.0.0.1"
+    port: int = Field(default=9464, ge=0, le=65535)
+    max_poll_age_seconds: int = Field(default=600, ge=10)
+
+
+class WebConfig(_Section):
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    entra_tenant_id: str = ""
+    entra_client_id: str = ""
+    entra_client_secret_env: str = ""
+    roles_file: Path | None = None
+
+
+class Config(_Section):
+    council: CouncilConfig
+    mailbox: MailboxConfig
+    members: RosterConfig
+    officers: RosterConfig
+    deadlines: DeadlinesConfig = DeadlinesConfig()
+    storage: StorageConfig = StorageConfig()
+    bot: BotConfig = BotConfig()
+    classifiers: ClassifiersConfig = ClassifiersConfig()
+    routing: RoutingConfig = RoutingConfig()
+    warnings: WarningsConfig = WarningsConfig()
+    logging: LoggingConfig = LoggingConfig()
+    health: HealthConfig = HealthConfig()
+    web: WebConfig = WebConfig()
+    # Set by the loader, not by the file:
+    source: Annotated[Path, Field(exclude=True)] = Path("config.toml")
+
+    @property
+    def base_dir(self) -> Path:
+        return self.source.parent
+
+    def resolve(self, path: Path | str) -> Path:
+        path = Path(path)
+        return path if path.is_absolute() else (self.base_dir / path)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and resolve ``path``; raise :class:`ConfigError` on any problem."""
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, expected a TOML file") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if "source" in data:
+        raise ConfigError(f"{path}: source: unknown key")
+    try:
+        config = Config.model_validate({**data, "source": path.resolve()})
+    except ValidationError as exc:
+        raise ConfigError(_describe(path, exc)) from None
+    _check_files(config)
+    _check_backend_section(config)
+    return config
+
+
+def _describe(path: Path, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    kind = first["type"]
+    if kind == "extra_forbidden":
+        hint = "unknown key"
+        if any(w in key.lower() for w in ("password", "secret", "token")):
+            hint += " (secrets are never read from the config file: name an environment variable in a *_env key)"
+        problem = hint
+    elif kind == "missing":
+        problem = "required key is missing"
+    else:
+        problem = first["msg"]
+    more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
+    return f"{path}: {key}: {problem}{more}"
+
+
+def _check_files(config: Config) -> None:
+    for key, rel in (("members.roster", config.members.roster), ("officers.roster", config.officers.roster)):
+        if not config.resolve(rel).is_file():
+            raise ConfigError(f"{config.source}: {key}: file not found: {config.resolve(rel)}")
+    if config.bot.templates_dir and not config.resolve(config.bot.templates_dir).is_dir():
+        raise ConfigError(f"{config.source}: bot.templates_dir: folder not found: {config.resolve(config.bot.templates_dir)}")
+
+
+def _check_backend_section(config: Config) -> None:
+    backend = config.mailbox.backend
+    if backend == "maildir" and config.mailbox.path is None:
+        raise ConfigError(f"{config.source}: mailbox.path: required for the maildir backend")
+    if backend in ("imap", "graph", "ews") and getattr(config.mailbox, backend) is None:
+        raise ConfigError(f"{config.source}: mailbox.{backend}: section [mailbox.{backend}] is required for the {backend} backend")

@@ -1,0 +1,170 @@
+"""The council's people: members and officers rosters, internal domains, the mailbox.
+
+Loaded once per config; classifiers and rules ask it questions instead of reading CSVs.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.config import Config, ConfigError
+
+MEMBER_ROLES = {"councillor", "leader", "deputy_leader", "cabinet_member", "chair", "mayor", "provost"}
+OFFICER_ROLES = {"chief_executive", "monitoring_officer", "s151_officer", "director", "head_of_service", "officer"}
+_TITLES = re.compile(r"\b(cllr|councillor|cnllr|cyng|alderman|ald|mr|mrs|ms|miss|dr|prof|provost|bailie|rev|sir|dame)\b\.?", re.I)
+
+
+def normalise_name(name: str) -> str:
+    """Fold case, accents, titles and punctuation so "Cllr. Siân O'Neill" == "sian oneill"."""
+    name = unicodedata.normalize("NFKD", name)
+    name = "".join(c for c in name if not unicodedata.combining(c))
+    name = _TITLES.sub(" ", name.lower())
+    name = re.sub(r"\(.*?\)|\[.*?\]", " ", name)
+    name = re.sub(r"[^a-z\s-]", "", name).replace("-", " ")
+    return " ".join(name.split())
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    name: str
+    email: str
+    ward: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    name: str
+    email: str
+    role: str
+    services: tuple[str, ...]
+
+    @property
+    def service(self) -> str:
+        return self.services[0] if self.services else ""
+
+
+@dataclass(frozen=True)
+class Directory:
+    domains: tuple[str, ...]
+    mailbox: str
+    members: tuple[Member, ...]
+    officers: tuple[Officer, ...]
+    _members_by_email: dict[str, Member] = field(default_factory=dict, repr=False)
+    _members_by_name: dict[str, Member] = field(default_factory=dict, repr=False)
+    _officers_by_email: dict[str, Officer] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self._members_by_email.update({m.email: m for m in self.members})
+        self._members_by_name.update({normalise_name(m.name): m for m in self.members})
+        self._officers_by_email.update({o.email: o for o in self.officers})
+
+    # --- addresses -------------------------------------------------------------
+    def is_internal(self, email: str) -> bool:
+        domain = email.lower().rpartition("@")[2]
+        return any(domain == d or domain.endswith("." + d) for d in self.domains)
+
+    def is_mailbox(self, email: str) -> bool:
+        return email.lower() == self.mailbox
+
+    def member_by_email(self, email: str) -> Member | None:
+        return self._members_by_email.get(email.lower())
+
+    def officer_by_email(self, email: str) -> Officer | None:
+        return self._officers_by_email.get(email.lower())
+
+    def member_by_name(self, text: str) -> Member | None:
+        """Exact roster name after normalisation; "Cllr Jane Smith" or "Smith, Jane"."""
+        if not text:
+            return None
+        norm = normalise_name(text)
+        if norm in self._members_by_name:
+            return self._members_by_name[norm]
+        if "," in text:
+            last, _, first = text.partition(",")
+            return self._members_by_name.get(normalise_name(f"{first} {last}"))
+        return None
+
+    def members_named_in(self, text: str) -> list[Member]:
+        norm = f" {normalise_name(text)} "
+        return [m for key, m in self._members_by_name.items() if f" {key} " in norm]
+
+    def officers_named_in(self, text: str) -> list[Officer]:
+        norm = f" {normalise_name(text)} "
+        return [o for o in self.officers if f" {normalise_name(o.name)} " in norm]
+
+    # --- roles -----------------------------------------------------------------
+    def officers_with_role(self, role: str) -> list[Officer]:
+        return [o for o in self.officers if o.role == role]
+
+    def first_with_role(self, role: str) -> Officer | None:
+        found = self.officers_with_role(role)
+        return found[0] if found else None
+
+    def head_of_service(self, service: str) -> Officer | None:
+        return next((o for o in self.officers if o.role == "head_of_service" and service in o.services), None)
+
+    def director_for(self, service: str) -> Officer | None:
+        return next((o for o in self.officers if o.role == "director" and service in o.services), None)
+
+    def leader(self) -> Member | None:
+        return next((m for m in self.members if m.role == "leader"), None)
+
+
+def load_directory(config: Config) -> Directory:
+    members = tuple(_read_members(config))
+    officers = tuple(_read_officers(config))
+    return Directory(
+        domains=tuple(config.council.domains),
+        mailbox=config.mailbox.address,
+        members=members,
+        officers=officers,
+    )
+
+
+def _rows(config: Config, key: str, path: Path, columns: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    full = config.resolve(path)
+    try:
+        with full.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            missing = [c for c in columns if c not in header]
+            if missing:
+                raise ConfigError(f"{full}: header: missing column(s) {', '.join(missing)} (named by {key} in {config.source})")
+            reader.fieldnames = header
+            return [(n, {k: (v or "").strip() for k, v in row.items() if k}) for n, row in enumerate(reader, start=2)]
+    except FileNotFoundError:
+        raise ConfigError(f"{config.source}: {key}: file not found: {full}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{full}: not UTF-8 text (named by {key} in {config.source})") from None
+
+
+def _read_members(config: Config) -> list[Member]:
+    path = config.resolve(config.members.roster)
+    out: list[Member] = []
+    for line, row in _rows(config, "members.roster", config.members.roster, ("name", "email", "ward", "role")):
+        if not row["name"] or "@" not in row["email"]:
+            raise ConfigError(f"{path}: line {line}: a member needs a name and an email address")
+        role = row["role"].lower() or "councillor"
+        if role not in MEMBER_ROLES:
+            raise ConfigError(f"{path}: line {line}: role: {role!r} is not one of {', '.join(sorted(MEMBER_ROLES))}")
+        out.append(Member(row["name"], row["email"].lower(), row["ward"], role))
+    return out
+
+
+def _read_officers(config: Config) -> list[Officer]:
+    path = config.resolve(config.officers.roster)
+    out: list[Officer] = []
+    for line, row in _rows(config, "officers.roster", config.officers.roster, ("name", "email", "role", "service")):
+        if not row["name"] or "@" not in row["email"]:
+            raise ConfigError(f"{path}: line {line}: an officer needs a name and an email address")
+        role = row["role"].lower()
+        if role not in OFFICER_ROLES:
+            raise ConfigError(f"{path}: line {line}: role: {role!r} is not one of {', '.join(sorted(OFFICER_ROLES))}")
+        services = tuple(s.strip().lower() for s in row["service"].split(";") if s.strip())
+        out.append(Officer(row["name"], row["email"].lower(), role, services))
+    return out

@@ -1,0 +1,167 @@
+"""One poll cycle: fetch new → per message (parse, classify, decide, act, record) → deliver.
+
+The runner commits per message and never lets one message stop the cycle: a message
+that raises is retried on later cycles up to ``bot.max_attempts`` and then quarantined
+(stored with its traceback, flagged in the mailbox). Attempts are counted *before* the
+work starts, so a message that crashes the whole process is quarantined too.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from bot.backends.base import AuthenticationFailed, BackendError, RawItem, TransientBackendError
+from bot.delivery import deliver_pending
+from bot.pipeline import classify_stage, decide_stage, parse_stage, record_stage, rule_context
+from bot.services import Services
+from storage.store import FINAL_STATUSES
+
+log = logging.getLogger("mqtriage.runner")
+
+ENABLED_AT = "enabled_at"
+CURSOR = "cursor"
+MAX_PAGES = 50  # one cycle reads at most this many batches before yielding
+
+
+class StopRequested(Exception):
+    """Raised between messages when a graceful stop was asked for."""
+
+
+@dataclass
+class CycleReport:
+    fetched: int = 0
+    processed: int = 0
+    skipped: int = 0
+    failed: int = 0
+    quarantined: int = 0
+    delivered: int = 0
+    refs: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def poll_once(services: Services, progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] = lambda: False) -> CycleReport:
+    started = time.monotonic()
+    report = CycleReport()
+    store, mailbox, name = services.store, services.mailbox, services.mailbox_name
+    report.delivered += deliver_pending(services)  # finish what a crash interrupted
+    _finish_decided(services, report)
+    enabled_at = _enabled_at(services)
+    cursor = store.get_sync(name, CURSOR)
+    for _ in range(MAX_PAGES):
+        batch = mailbox.fetch_new(cursor, services.config.bot.batch_size)
+        report.fetched += len(batch.items)
+        for index, item in enumerate(batch.items, start=1):
+            if should_stop():
+                raise StopRequested()
+            process_item(services, item, enabled_at, report, resync=batch.resync)
+            if progress:
+                progress(index, len(batch.items))
+        if batch.cursor is not None and batch.cursor != cursor:
+            store.set_sync(name, CURSOR, batch.cursor)  # only after the whole batch is recorded
+            cursor = batch.cursor
+        if not batch.more:
+            break
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def _enabled_at(services: Services) -> datetime | None:
+    """When this mailbox was first polled; mail received earlier is pre-existing."""
+    name = services.mailbox_name
+    value = services.store.get_sync(name, ENABLED_AT)
+    if value is None:
+        now = services.clock()
+        services.store.set_sync(name, ENABLED_AT, now.isoformat())
+        return now
+    return datetime.fromisoformat(value)
+
+
+def _finish_decided(services: Services, report: CycleReport) -> None:
+    for pk, backend_id in services.store.messages_with_status(services.mailbox_name, "decided"):
+        _mark_processed(services, backend_id)
+        services.store.set_status(pk, "done")
+        report.processed += 1
+
+
+def process_item(services: Services, item: RawItem, enabled_at: datetime | None, report: CycleReport, resync: bool = False) -> None:
+    store, name = services.store, services.mailbox_name
+    attempt = store.begin_attempt(name, item.backend_id)
+    if attempt.status in FINAL_STATUSES:
+        _mark_processed(services, item.backend_id)  # a crash may have come between record and mark
+        report.skipped += 1
+        return
+    if attempt.status == "decided":
+        report.delivered += deliver_pending(services)
+        _mark_processed(services, item.backend_id)
+        store.set_status(attempt.pk, "done")
+        report.processed += 1
+        return
+    if attempt.attempts > services.config.bot.max_attempts:
+        quarantine(services, attempt.pk, item.backend_id, attempt.last_error or "gave up: the process stopped while handling this message", report)
+        return
+    try:
+        state = parse_stage(services, item)
+        if store.already_seen_message_id(name, state.message.message_id, attempt.pk):
+            store.set_status(attempt.pk, "duplicate")
+            _mark_processed(services, item.backend_id)
+            report.skipped += 1
+            return
+        state.preexisting = _is_preexisting(services, state.message.received, enabled_at, resync)
+        classify_stage(services, state)
+        ctx = rule_context(services, state)
+        decide_stage(services, ctx, state)
+        record_stage(services, state, attempt.pk)
+    except (TransientBackendError, AuthenticationFailed):
+        raise  # the mailbox, not the message: stop the cycle, retry later
+    except Exception:
+        error = traceback.format_exc(limit=20)
+        if attempt.attempts >= services.config.bot.max_attempts:
+            quarantine(services, attempt.pk, item.backend_id, error, report)
+        else:
+            store.set_status(attempt.pk, "failed", error)
+            report.failed += 1
+            log.warning("message %s failed (attempt %d of %d); will retry", item.backend_id, attempt.attempts, services.config.bot.max_attempts)
+        return
+    report.delivered += deliver_pending(services)
+    _mark_processed(services, item.backend_id)
+    store.set_status(attempt.pk, "done")
+    report.processed += 1
+    if state.case_ref:
+        report.refs.append(state.case_ref)
+    log.info("decided %s: case=%s route=%s suppressed=%s planned=%s", item.backend_id, state.case_ref,
+             state.route.service if state.route else None, ",".join(state.suppress_automatic_mail) or "-",
+             ",".join(a.kind for a in state.planned) or "-", extra={"case": state.case_ref or "", "event": "decided"})
+
+
+def _is_preexisting(services: Services, received: datetime, enabled_at: datetime | None, resync: bool) -> bool:
+    if services.config.mailbox.on_first_start == "process":
+        return False
+    return enabled_at is not None and received < enabled_at
+
+
+def quarantine(services: Services, pk: int, backend_id: str, error: str, report: CycleReport) -> None:
+    store = services.store
+    store.set_status(pk, "quarantined", error)
+    with store.session() as s:
+        store.audit(s, "quarantined", mailbox=services.mailbox_name, message_pk=pk, error=error.strip().splitlines()[-1][:300])
+    try:
+        services.mailbox.quarantine(backend_id)
+    except BackendError as exc:
+        log.error("could not flag quarantined message %s in the mailbox: %s", backend_id, exc)
+    report.quarantined += 1
+    log.error("quarantined message %s after repeated failures: %s", backend_id, error.strip().splitlines()[-1][:200])
+
+
+def _mark_processed(services: Services, backend_id: str) -> None:
+    try:
+        services.mailbox.mark_processed(backend_id)
+    except (TransientBackendError, AuthenticationFailed):
+        raise
+    except BackendError as exc:
+        # Gone or moved by a person: the database already says it is done.
+        log.warning("could not mark %s processed: %s", backend_id, exc)

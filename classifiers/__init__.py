@@ -1,0 +1,1 @@
+"""Deciding what a message *is*: detectors that return findings with evidence. Never acts."""

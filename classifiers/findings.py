@@ -1,0 +1,52 @@
+"""What a detector returns: a finding with a score and the evidence that decided it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+LABELS: tuple[str, ...] = (
+    "enquiry",
+    "third_party_cc",
+    "personal_interest",
+    "complaint",
+    "sender_is_member",
+    "personal_address",
+)
+COMPLAINT_ABOUT: tuple[str, ...] = ("officer", "chief_officer", "chief_executive", "service")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where a decision came from: a header (``header:Cc``) or a span of the new text."""
+
+    source: str
+    text: str
+    start: int | None = None
+    end: int | None = None
+    detail: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+@dataclass(frozen=True)
+class Finding:
+    label: str
+    value: bool
+    score: float
+    detector: str
+    evidence: tuple[Evidence, ...] = ()
+    kind: str | None = None  # declared/undeclared interest, complaint_about, recipient kinds...
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "value": self.value,
+            "score": round(self.score, 4),
+            "detector": self.detector,
+            "kind": self.kind,
+            "evidence": [e.to_dict() for e in self.evidence],
+            "details": self.details,
+        }

@@ -1,0 +1,59 @@
+"""Build or load the spaCy pipeline.
+
+The default starts from ``spacy.blank("en")`` (no pretrained English pipeline can be
+downloaded here) with a sentencizer, the lookup lemmatizer from spacy-lookups-data,
+the ``mq_cues_v1`` rule component and a ``textcat_multilabel`` trained on our corpus,
+saved in ``classifiers/model``. A council that has installed an official pretrained
+pipeline names it in ``[classifiers] base_pipeline`` and we build on top of it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+import classifiers.cues  # noqa: F401  registers mq_cues_v1
+
+MODEL_DIR = Path(__file__).with_name("model")
+TEXT_LABELS = ("enquiry", "personal_interest", "complaint")
+
+
+def blank_pipeline() -> Language:
+    """Tokenizer, sentences, lemmas and cue spans; no trained weights."""
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.add_pipe("mq_cues_v1")
+    nlp.initialize()
+    return nlp
+
+
+def base_pipeline(name: str) -> Language:
+    """An installed pretrained pipeline (e.g. ``en_core_web_sm``) plus our cue component."""
+    nlp = spacy.load(name, exclude=["ner"])
+    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    nlp.add_pipe("mq_cues_v1")
+    return nlp
+
+
+def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Language, dict[str, float]]:
+    """The shipped (or configured) model and its per-label thresholds.
+
+    Without a trained model the pipeline still runs and the detectors fall back to
+    their rule scores; ``mqtriage train`` builds the model.
+    """
+    model_dir = model_dir or MODEL_DIR
+    if (model_dir / "config.cfg").exists():
+        nlp = spacy.load(model_dir)
+        thresholds = json.loads((model_dir / "thresholds.json").read_text()) if (model_dir / "thresholds.json").exists() else {}
+        if base:
+            # Keep our trained textcat, but take tagging/parsing from the council's pipeline.
+            pretrained = base_pipeline(base)
+            pretrained.add_pipe("textcat_multilabel", source=nlp)
+            return pretrained, thresholds
+        return nlp, thresholds
+    return (base_pipeline(base) if base else blank_pipeline()), {}

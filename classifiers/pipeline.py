@@ -1,0 +1,77 @@
+"""Run every detector over a message: the "classify" stage.
+
+One spaCy ``Doc`` per message (new text, then the subject) is shared by the text
+detectors. Header detectors need no NLP at all, which is why ``third_party_cc`` and
+the sender facts are exact.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from bot.directory import Directory, Member
+from bot.message import Message
+from classifiers.findings import Finding
+from classifiers.nlp import load_pipeline
+from classifiers.recipients import ThirdPartyDetector
+from classifiers.sender import SenderDetector
+from classifiers.text import ComplaintDetector, EnquiryDetector, InterestDetector
+
+MAX_CHARS = 6000  # long reply chains are cut: the new text comes first
+DEFAULT_THRESHOLDS = {"enquiry": 0.5, "personal_interest": 0.5, "complaint": 0.5}
+
+
+def text_for(message: Message) -> str:
+    return f"{message.new_text[:MAX_CHARS]}\n\n{message.subject}"
+
+
+@dataclass
+class Classification:
+    findings: dict[str, Finding]
+    member: Member | None
+
+
+@dataclass
+class Detectors:
+    nlp: Language
+    directory: Directory
+    thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+
+    def __post_init__(self) -> None:
+        self.sender = SenderDetector()
+        self.third_party = ThirdPartyDetector()
+        self.enquiry = EnquiryDetector()
+        self.interest = InterestDetector()
+        self.complaint = ComplaintDetector()
+
+    @classmethod
+    def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
+        nlp, thresholds = load_pipeline(model, base)
+        return cls(nlp=nlp, directory=directory, thresholds={**DEFAULT_THRESHOLDS, **thresholds})
+
+    def classify(self, message: Message) -> Classification:
+        return self._with_doc(message, self.nlp(text_for(message)))
+
+    def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
+        messages = list(messages)
+        docs = self.nlp.pipe((text_for(m) for m in messages), batch_size=batch_size)
+        for message, doc in zip(messages, docs):
+            yield self._with_doc(message, doc)
+
+    def _with_doc(self, message: Message, doc: Doc) -> Classification:
+        is_member, personal, member = self.sender(message, self.directory)
+        t = self.thresholds
+        findings = {
+            "sender_is_member": is_member,
+            "personal_address": personal,
+            "third_party_cc": self.third_party(message, self.directory, is_member.value),
+            "enquiry": self.enquiry(message, doc, 0, self.directory, t["enquiry"]),
+            "personal_interest": self.interest(message, doc, 0, t["personal_interest"]),
+            "complaint": self.complaint(message, doc, 0, self.directory, t["complaint"]),
+        }
+        return Classification(findings=findings, member=member)

@@ -1,0 +1,74 @@
+"""``third_party_cc``: who, besides the mailbox and the sender, the member addressed.
+
+Decided from the headers alone (addresses compared case-insensitively, display names
+ignored); body statements such as "I've copied in the resident" are supporting
+evidence only, never the decision.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.directory import Directory
+from bot.message import Address, Message
+from classifiers.findings import Evidence, Finding
+from classifiers.registry import detector
+
+NAME = "mq.third_party_cc.v1"
+_COPIED = re.compile(r"\b(I('ve| have)?|I am|I'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}", re.I)
+
+
+def recipient_kind(address: Address, directory: Directory) -> str:
+    if directory.member_by_email(address.email):
+        return "councillor"
+    if directory.officer_by_email(address.email):
+        return "officer"
+    if directory.is_internal(address.email):
+        return "unknown_internal"
+    return "outside_party"
+
+
+def sender_addresses(message: Message, directory: Directory) -> set[str]:
+    """The sender's own addresses: From, plus their roster address if they are a member."""
+    own = {message.sender.email} if message.sender else set()
+    if message.sender:
+        member = directory.member_by_email(message.sender.email) or directory.member_by_name(message.sender.name)
+        if member:
+            own.add(member.email)
+    return own
+
+
+@detector(NAME, "Recipients other than the mailbox and the sending member, each classified as outside party, officer, councillor or unknown internal.", ("third_party_cc",))
+def make_third_party_detector() -> "ThirdPartyDetector":
+    return ThirdPartyDetector()
+
+
+class ThirdPartyDetector:
+    name = NAME
+
+    def __call__(self, message: Message, directory: Directory, sender_is_member: bool) -> Finding:
+        own = sender_addresses(message, directory)
+        extra: list[dict[str, str]] = []
+        evidence: list[Evidence] = []
+        seen: set[str] = set()
+        for header, group in (("To", message.to), ("Cc", message.cc)):
+            for addr in group:
+                if addr.email in seen or addr.email in own or directory.is_mailbox(addr.email):
+                    continue
+                seen.add(addr.email)
+                kind = recipient_kind(addr, directory)
+                extra.append({"address": addr.email, "kind": kind, "header": header})
+                evidence.append(Evidence(source=f"header:{header}", text=addr.email, detail=kind))
+        supporting = _COPIED.search(message.new_text)
+        if supporting:
+            evidence.append(Evidence("body", supporting.group(0), supporting.start(), supporting.end(), "supporting statement"))
+        value = sender_is_member and bool(extra)
+        return Finding(
+            label="third_party_cc",
+            value=value,
+            score=1.0 if value else 0.0,
+            detector=NAME,
+            evidence=tuple(evidence) if value else (),
+            kind=",".join(sorted({e["kind"] for e in extra})) if value else None,
+            details={"third_parties": extra},
+        )

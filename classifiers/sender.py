@@ -1,0 +1,68 @@
+"""Sender facts: ``sender_is_member`` and ``personal_address``.
+
+A member is matched by address first; from outside the council's domains also by
+name (display name, then the sign-off), because councillors write from webmail. A
+match by name never makes the outside address trusted: replies go to the roster
+address.
+"""
+
+from __future__ import annotations
+
+from bot.directory import Directory, Member
+from bot.message import Message
+from classifiers.findings import Evidence, Finding
+from classifiers.registry import detector
+
+NAME = "mq.sender.v1"
+
+
+@detector(NAME, "Matches the sender to the members roster by address, or by name from outside the council's domains.", ("sender_is_member", "personal_address"))
+def make_sender_detector() -> "SenderDetector":
+    return SenderDetector()
+
+
+class SenderDetector:
+    name = NAME
+
+    def __call__(self, message: Message, directory: Directory) -> tuple[Finding, Finding, Member | None]:
+        member, evidence = self.match(message, directory)
+        is_member = Finding(
+            "sender_is_member", member is not None, 1.0 if member else 0.0, NAME, (evidence,) if evidence else (),
+            details={"member_email": member.email if member else None, "member_name": member.name if member else None},
+        )
+        outside = bool(message.sender) and not directory.is_internal(message.sender.email)  # type: ignore[union-attr]
+        personal = member is not None and outside
+        personal_finding = Finding(
+            "personal_address", personal, 1.0 if personal else 0.0, NAME,
+            (Evidence("header:From", message.sender.email, detail="outside the council's domains"),) if personal and message.sender else (),
+        )
+        return is_member, personal_finding, member
+
+    def match(self, message: Message, directory: Directory) -> tuple[Member | None, Evidence | None]:
+        sender = message.sender
+        if sender is None:
+            return None, None
+        by_address = directory.member_by_email(sender.email)
+        if by_address:
+            return by_address, Evidence("header:From", sender.email, detail="roster address")
+        if directory.is_internal(sender.email):
+            return None, None  # an officer or another internal address, not a member
+        by_name = directory.member_by_name(sender.name)
+        if by_name:
+            return by_name, Evidence("header:From", sender.name, detail="display name matches roster")
+        signed = _signed_member(message, directory)
+        if signed:
+            return signed
+        return None, None
+
+
+def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evidence] | None:
+    """A roster name in the last lines of the new text or the signature block."""
+    tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
+    for line in tail_lines:
+        if len(line) > 80:
+            continue
+        found = directory.members_named_in(line)
+        if len(found) == 1:
+            return found[0], Evidence("signature", line.strip(), detail="sign-off matches roster")
+    return None

@@ -1,0 +1,185 @@
+"""Text detectors: ``enquiry``, ``personal_interest``, ``complaint`` (+ ``complaint_about``).
+
+The trained text classifier scores each label; the cue spans from ``mq.cues.v1`` are
+the evidence shown to staff. Structure and headers come first for ``enquiry``: robots,
+receipts, invitations and officers' replies are recognised before any text model.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span
+
+from bot.directory import Directory, Officer
+from bot.message import Message
+from classifiers.findings import Evidence, Finding
+from classifiers.registry import detector
+
+ENQUIRY = "mq.enquiry.v1"
+INTEREST = "mq.personal_interest.v1"
+COMPLAINT = "mq.complaint.v1"
+
+_NON_ENQUIRY_SUBJECT = re.compile(
+    r"^\s*(automatic reply|auto(matic)?[- ]?reply|out of (the )?office|undeliverable|undelivered|delivery status|"
+    r"mail delivery|returned mail|read:|not read:|accepted:|declined:|tentative:|invitation:|updated invitation|"
+    r"meeting (request|invitation)|canceled:|cancelled:|newsletter|bulletin|digest)",
+    re.I,
+)
+_CE_TITLE = re.compile(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", re.I)
+_CHIEF_TITLE = re.compile(
+    r"\b(director|monitoring officer|section 151|s\.? ?151|chief finance officer|chief financial officer|"
+    r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
+    re.I,
+)
+_OFFICER_WORDS = re.compile(
+    r"\b(officer|officers|caseworker|case officer|planner|inspector|warden|manager|member of staff|staff member|"
+    r"your colleague|the lady|the man|the gentleman|he|she|they were|his|her|whoever)\b",
+    re.I,
+)
+_PUBLIC = {"public interest", "interested", "interest on", "interest charged", "expression of interest", "expressions of interest"}
+
+
+def sentence_of(span: Span) -> Span:
+    return span.sent if span.doc.has_annotation("SENT_START") else span
+
+
+def span_evidence(span: Span, offset: int, detail: str) -> Evidence:
+    sent = sentence_of(span)
+    return Evidence("body", sent.text.strip()[:400], offset + sent.start_char, offset + sent.end_char, f"{detail}: '{span.text}'")
+
+
+def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
+    return min(cap, per_hit * len(doc.spans.get(f"mq.{key}", [])))
+
+
+def _label_score(doc: Doc, label: str, fallback: float) -> float:
+    return float(doc.cats[label]) if label in doc.cats else fallback
+
+
+@detector(ENQUIRY, "Does the message need a substantive response? Headers and structure first, then the trained text classifier.", ("enquiry",))
+def make_enquiry() -> "EnquiryDetector":
+    return EnquiryDetector()
+
+
+class EnquiryDetector:
+    name = ENQUIRY
+
+    def __call__(self, message: Message, doc: Doc, offset: int, directory: Directory, threshold: float) -> Finding:
+        structural = self.structural(message, directory)
+        if structural:
+            return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
+        requests = rule_score(doc, "request", 0.25) - 0.15 * len(doc.spans.get("mq.no_action", []))
+        score = _label_score(doc, "enquiry", max(0.0, requests))
+        value = score >= threshold
+        evidence = tuple(span_evidence(s, offset, "request") for s in list(doc.spans.get("mq.request", []))[:2]) if value else ()
+        if value and not evidence:
+            evidence = (Evidence("body", doc.text.strip()[:200], offset, offset + min(len(doc.text), 200), "classifier"),)
+        return Finding("enquiry", value, score, ENQUIRY, evidence)
+
+    def structural(self, message: Message, directory: Directory) -> Evidence | None:
+        h = message.header
+        auto = h("auto-submitted").lower()
+        if auto and auto.split(";")[0].strip() != "no":
+            return Evidence("header:Auto-Submitted", auto, detail="automatic message")
+        if h("precedence").lower() in ("bulk", "list", "junk"):
+            return Evidence("header:Precedence", h("precedence"), detail="bulk mail")
+        for name in ("list-id", "list-unsubscribe"):
+            if h(name):
+                return Evidence(f"header:{name.title()}", h(name)[:100], detail="mailing list")
+        ctype = h("content-type").lower()
+        if "multipart/report" in ctype or "disposition-notification" in ctype:
+            return Evidence("header:Content-Type", ctype.split(";")[0], detail="delivery or read report")
+        if any(a.content_type == "text/calendar" for a in message.attachments) or message.content_type == "text/calendar":
+            return Evidence("structure", "text/calendar part", detail="meeting invitation")
+        if _NON_ENQUIRY_SUBJECT.match(message.subject):
+            return Evidence("header:Subject", message.subject[:100], detail="automatic, receipt or invitation")
+        if message.sender:
+            local = message.sender.email.partition("@")[0]
+            if re.match(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", local, re.I):
+                return Evidence("header:From", message.sender.email, detail="robot sender")
+            if directory.officer_by_email(message.sender.email) and not directory.member_by_email(message.sender.email):
+                return Evidence("header:From", message.sender.email, detail="an officer's own message")
+        return None
+
+
+@detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, the club I chair).", ("personal_interest",))
+def make_interest() -> "InterestDetector":
+    return InterestDetector()
+
+
+class InterestDetector:
+    name = INTEREST
+
+    def __call__(self, message: Message, doc: Doc, offset: int, threshold: float) -> Finding:
+        declared = list(doc.spans.get("mq.interest_declared", []))
+        revealed = list(doc.spans.get("mq.interest_revealed", []))
+        fallback = 0.9 if declared else rule_score(doc, "interest_revealed", 0.3)
+        score = _label_score(doc, "personal_interest", fallback)
+        value = score >= threshold
+        if not value:
+            return Finding("personal_interest", False, score, INTEREST)
+        kind = "declared" if declared else "undeclared"
+        spans = declared or revealed
+        evidence = tuple(span_evidence(s, offset, kind) for s in spans[:2]) or (
+            Evidence("body", doc.text.strip()[:200], offset, offset + min(200, len(doc.text)), "classifier"),
+        )
+        return Finding("personal_interest", True, score, INTEREST, evidence, kind=kind)
+
+
+@detector(COMPLAINT, "Dissatisfaction with an officer's conduct or with how a matter was handled; complaint_about from the officers roster and job titles.", ("complaint",))
+def make_complaint() -> "ComplaintDetector":
+    return ComplaintDetector()
+
+
+class ComplaintDetector:
+    name = COMPLAINT
+
+    def __call__(self, message: Message, doc: Doc, offset: int, directory: Directory, threshold: float) -> Finding:
+        cues = list(doc.spans.get("mq.complaint", []))
+        procedure = len(doc.spans.get("mq.complaints_procedure", []))
+        fallback = max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * procedure)
+        score = _label_score(doc, "complaint", fallback)
+        if score < threshold:
+            return Finding("complaint", False, score, COMPLAINT)
+        about, about_evidence = complaint_about(doc.text, offset, directory, message)
+        evidence = tuple(span_evidence(s, offset, "dissatisfaction") for s in cues[:2]) + about_evidence
+        if not evidence:
+            evidence = (Evidence("body", doc.text.strip()[:200], offset, offset + min(200, len(doc.text)), "classifier"),)
+        return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
+
+
+def complaint_about(text: str, offset: int, directory: Directory, message: Message) -> tuple[str, tuple[Evidence, ...]]:
+    """Who the complaint is about: the most senior person it names, by roster or title."""
+    named: list[tuple[Officer, int]] = []
+    lowered = text.lower()
+    for officer in directory.officers:
+        for variant in _name_variants(officer.name):
+            pos = lowered.find(variant)
+            if pos >= 0:
+                named.append((officer, pos))
+                break
+    ranks = {"chief_executive": 3, "director": 2, "monitoring_officer": 2, "s151_officer": 2, "head_of_service": 1, "officer": 1}
+    if named:
+        officer, pos = max(named, key=lambda item: ranks.get(item[0].role, 1))
+        about = {"chief_executive": "chief_executive", "director": "chief_officer", "monitoring_officer": "chief_officer", "s151_officer": "chief_officer"}.get(officer.role, "officer")
+        return about, (Evidence("body", officer.name, offset + pos, offset + pos + len(officer.name), f"names {officer.role.replace('_', ' ')}"),)
+    for pattern, about in ((_CE_TITLE, "chief_executive"), (_CHIEF_TITLE, "chief_officer")):
+        hit = pattern.search(text)
+        if hit:
+            return about, (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "job title"),)
+    hit = re.search(r"\b(your|the|this|that|one of your|an?)\s+(\w+\s+)?(officer|caseworker|planner|inspector|warden|member of staff)\b", text, re.I)
+    if hit and re.search(r"\b(rude|dismissive|unprofessional|conduct|behaviour|attitude|manner|tone|incompetent|hung up|shouted|patronis|condescend|lied|refused)\w*", text, re.I):
+        return "officer", (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
+    return "service", ()
+
+
+def _name_variants(name: str) -> list[str]:
+    parts = name.lower().split()
+    variants = [name.lower()]
+    if len(parts) >= 2:
+        variants.append(f"{parts[0][0]}. {parts[-1]}")
+        variants.append(f"mr {parts[-1]}")
+        variants.append(f"mrs {parts[-1]}")
+        variants.append(f"ms {parts[-1]}")
+    return variants

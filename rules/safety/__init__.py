@@ -1,0 +1,1 @@
+"""Rules that stop automatic mail: loops, reflections, robots and untrusted senders."""

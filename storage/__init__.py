@@ -1,0 +1,1 @@
+"""Remembering: SQLAlchemy models, migrations and the store API. Never sends."""
