@@ -161,7 +161,7 @@ class StorageConfig(_Section):
 class BotConfig(_Section):
     mode: Mode = "shadow"
     max_attempts: int = Field(default=3, ge=1, le=20)
-    poll_interval_seconds: int = Field(default=60, ge=5)
+    poll_interval_seconds: int = Field(default=60, ge=1)  # 1 s is for tests; 30–120 s in production
     batch_size: int = Field(default=200, ge=1, le=10000)
     send_acknowledgements: bool = False
     warnings_per_member_per_day: int = Field(default=3, ge=0)
@@ -205,7 +205,33 @@ class HealthConfig(_Section):
     enabled: bool = True
     listen: str = "127.0.0.1"
     port: int = Field(default=9464, ge=0, le=65535)
-    max_poll_age_seconds: int = Field(default=600, ge=10)
+    max_poll_age_seconds: int = Field(default=600, ge=2)
+
+
+class SchedulerConfig(_Section):
+    """How ``mqtriage run`` schedules work. Read from the main config only (see ``also_serve``)."""
+
+    also_serve: list[Path] = []  # other councils' or departments' config files served by this deployment
+    worker_name: str = ""  # shown as the lease holder; default host:pid
+    lease_seconds: int = Field(default=60, ge=2, le=3600)  # a dead worker's mailboxes are taken over after this
+    stop_timeout_seconds: int = Field(default=30, ge=1, le=600)  # SIGTERM: finish the message in hand within this
+    max_backoff_seconds: int = Field(default=300, ge=1, le=3600)  # ceiling of the pause after repeated poll failures
+    reminders_at: time = time(8, 30)  # working days, council time zone
+    retention_at: time = time(2, 30)  # nightly, council time zone
+
+
+class SlaConfig(_Section):
+    summary_to: str = ""  # Democratic Services; empty = no weekly summary
+    summary_day: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    summary_at: time = time(7, 0)
+    months: int = Field(default=6, ge=1, le=36)  # months of receipt covered by the summary
+
+    @field_validator("summary_to")
+    @classmethod
+    def _address(cls, value: str) -> str:
+        if value and "@" not in value:
+            raise ValueError(f"not an email address: {value!r}")
+        return value.strip().lower()
 
 
 class WebConfig(_Section):
@@ -232,6 +258,8 @@ class Config(_Section):
     logging: LoggingConfig = LoggingConfig()
     health: HealthConfig = HealthConfig()
     web: WebConfig = WebConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
+    sla: SlaConfig = SlaConfig()
     # Set by the loader, not by the file:
     source: Annotated[Path, Field(exclude=True)] = Path("config.toml")
 

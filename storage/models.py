@@ -19,6 +19,7 @@ class SeenMessage(Base):
         UniqueConstraint("mailbox", "backend_id", name="uq_messages_backend_id"),
         Index("ix_messages_mailbox_message_id", "mailbox", "message_id"),
         Index("ix_messages_status", "status"),
+        Index("ix_messages_sender", "sender"),  # `mqtriage forget`
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     mailbox: Mapped[str] = mapped_column(String(320))
@@ -40,6 +41,7 @@ class SeenMessage(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), nullable=True)
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
+    purged_at: Mapped[datetime | None] = mapped_column(nullable=True)  # excerpt/body/findings removed (retention or forget)
 
     findings: Mapped[list["FindingRow"]] = relationship(back_populates="message", cascade="all, delete-orphan")
 
@@ -149,6 +151,7 @@ class Lease(Base):
     mailbox: Mapped[str] = mapped_column(String(320), primary_key=True)
     holder: Mapped[str] = mapped_column(String(200))
     expires_at: Mapped[datetime] = mapped_column()
+    acquired_at: Mapped[datetime | None] = mapped_column(nullable=True)  # when this holder took it (for `mqtriage jobs`)
 
 
 class Correction(Base):
