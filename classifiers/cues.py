@@ -16,10 +16,28 @@ from spacy.util import filter_spans
 
 L = "LEMMA"
 
+KIN = ["wife", "husband", "partner", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mum", "dad",
+       "mam", "parents", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandchildren", "grandchild", "son-in-law",
+       "daughter-in-law", "sister-in-law", "brother-in-law", "father-in-law", "mother-in-law", "uncle", "aunt", "auntie",
+       "family", "children", "kids", "child", "spouse", "fiancé", "fiancee", "fiance", "stepson", "stepdaughter", "in-laws", "granddad", "grandmother", "grandfather", "gran",
+       "lad", "lass", "boy", "girl", "boys", "girls", "missus", "hubby", "brothers", "sisters", "grandkids", "godson", "goddaughter", "twins"]
+OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "drive", "driveway", "cottage", "flat", "bungalow",
+         "business", "company", "firm", "farm", "shop", "pub", "practice", "yard", "premises", "restaurant", "cafe", "café",
+         "hotel", "store", "salon", "surgery", "garage", "stall", "allotment", "holiday", "let", "lettings", "agency", "workshop", "b&b",
+         "flats", "close", "door", "doorstep", "street", "road", "lane", "cars", "car", "lorries", "tenants", "plot", "barn", "paddock"]
+ROLES = ["chair", "chairman", "chairwoman", "chairperson", "secretary", "treasurer", "trustee", "director", "president",
+         "member", "governor", "volunteer", "partner", "shareholder", "owner", "landlord", "employee", "patron", "founder",
+         "steward", "elder", "warden", "churchwarden", "vice-chair", "vice", "coach", "captain", "manager", "organiser", "organizer"]
+BODIES = ["club", "association", "society", "trust", "charity", "company", "business", "group", "committee", "board",
+          "shop", "pub", "firm", "farm", "band", "church", "school", "federation", "council", "team", "partnership", "cic",
+          "co-op", "cooperative", "league", "lodge", "union", "foundation", "parade", "festival", "show", "fair", "market", "hospice"]
+
 # Each entry: span key -> list of token patterns (lower-cased lemmas unless stated).
 PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     "interest_declared": [
-        [{"LOWER": {"IN": ["declare", "declaring", "declared", "declares"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": ["interest", "interests"]}}],
+        [{"LOWER": {"IN": ["declare", "declaring", "declared", "declares", "declaration", "disclose", "disclosing", "flag", "flagging", "note", "register", "registered", "mention"]}}, {"OP": "{0,5}"}, {"LOWER": {"IN": ["interest", "interests", "dpi", "connection", "involvement", "conflict"]}}],
+        [{"LOWER": {"IN": ["declare", "declaring", "disclose", "disclosing"]}}, {"LOWER": {"IN": ["that", "here", "now", "upfront", "straight"]}}],
+        [{"LOWER": {"IN": ["dpi", "dpis"]}}],
         [{"LOWER": {"IN": ["personal", "prejudicial", "pecuniary", "registrable", "non-registrable", "other", "disclosable"]}}, {"LOWER": {"IN": ["interest", "interests"]}}],
         [{"LOWER": {"IN": ["declaration"]}}, {"LOWER": "of"}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests"]}}],
         [{"LOWER": "for"}, {"LOWER": "transparency"}],
@@ -28,19 +46,41 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["register", "registered"]}}, {"LOWER": "of"}, {"LOWER": "interests"}],
         [{"LOWER": "conflict"}, {"LOWER": "of"}, {"LOWER": "interest"}],
     ],
-    "interest_revealed": [
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "family", "wife", "husband", "partner", "son", "daughter", "brother", "sister", "mother", "father", "mum", "dad", "parents", "nephew", "niece", "cousin", "grandson", "granddaughter", "son-in-law", "daughter-in-law", "sister-in-law", "brother-in-law", "uncle", "aunt", "employer", "business", "company", "firm", "farm", "shop", "pub", "landlord", "tenant", "neighbour", "friend"]}}],
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["house", "home", "property", "garden", "land", "field", "drive", "driveway", "cottage", "flat", "bungalow", "street", "road"]}}],
-        [{"LOWER": "i"}, {"LOWER": {"IN": ["chair", "run", "own", "manage", "employ"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["club", "association", "society", "trust", "charity", "company", "business", "group", "committee", "shop", "pub", "firm", "farm"]}}],
-        [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m"]}, "OP": "?"}, {"LOWER": {"IN": ["chair", "chairman", "chairwoman", "secretary", "treasurer", "trustee", "director", "president", "member", "employed", "partner", "owner", "landlord"]}}, {"LOWER": {"IN": ["of", "at", "by", "in"]}}],
-        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": "live"}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["next", "opposite", "beside", "behind", "adjacent", "near", "on"]}}],
-        [{"LOWER": {"IN": ["backs", "back", "backing", "overlooks", "overlook", "borders", "adjoins", "adjoining", "adjacent"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["onto", "on", "my", "our", "to"]}}],
-        [{"LOWER": {"IN": ["my", "our"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["application", "applications", "licence", "appeal", "planning"]}}],
+    "interest_kin": [
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "elderly", "late", "eldest", "youngest"]}, "OP": "?"},
+         {"LOWER": {"IN": KIN}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["'s", "’s"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["works", "worked", "runs", "owns", "is", "has", "lives", "farms", "chairs", "sits", "applied", "rents", "was"]}}],
+    ],
+    "interest_own": [
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own"}],
+        [{"LOWER": {"IN": ["on", "in"]}}, {"LOWER": "my"}, {"LOWER": "own"}, {"LOWER": "behalf"}],
+        [{"LOWER": {"IN": ["for", "about"]}}, {"LOWER": "myself"}, {"LOWER": {"IN": ["rather", "not", "personally", "as"]}}],
+        [{"LOWER": "first"}, {"LOWER": "-", "OP": "?"}, {"LOWER": "hand"}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "family", "small"]}, "OP": "?"}, {"LOWER": {"IN": OWNED}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["own", "run", "farm", "rent", "lease", "let", "manage"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": OWNED + ["property", "properties", "units", "unit", "land"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": "live"}, {"LOWER": {"IN": ["on", "in", "at", "next", "opposite", "beside", "behind", "above", "directly", "right", "just"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["road", "street", "lane", "close", "avenue", "terrace", "row", "drive", "crescent", "way", "estate", "door", "site", "premises", "it", "there", "park", "field"]}}],
+        [{"LOWER": {"IN": ["backs", "back", "backing", "overlooks", "overlook", "borders", "adjoins", "adjoining", "adjacent", "runs", "abuts", "serves"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
+        [{"LOWER": {"IN": ["next", "opposite", "behind", "beside", "above", "below", "near"]}}, {"LOWER": {"IN": ["to", "from"]}, "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": OWNED}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["work", "worked"]}}, {"LOWER": {"IN": ["for", "at"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["employer", "employers", "landlord", "tenants", "tenant", "customers", "clients", "staff", "lorries", "vans"]}}],
+    ],
+    "interest_role": [
+        [{"LOWER": "as"}, {"LOWER": {"IN": ["the", "its", "a", "club", "hall", "show", "church", "society", "group", "association", "committee"]}, "OP": "*"}, {"LOWER": {"IN": ["treasurer", "secretary", "trustee", "chair", "chairman", "chairwoman", "governor", "president", "organiser", "organizer", "founder", "steward", "churchwarden"]}}],
+        [{"LOWER": "which"}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "manage", "founded", "own", "belong", "lead", "organise", "organize", "coach"]}}],
+        [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
+         {"LOWER": {"IN": ["a", "an", "the"]}, "OP": "?"}, {"LOWER": {"IN": ROLES}}, {"LOWER": {"IN": ["of", "at", "for", "on", "with", "in"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "chairs", "run", "sit", "serve", "volunteer", "coach", "manage", "founded"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": BODIES}}],
+        [{"LOWER": {"IN": BODIES}}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "belong", "founded", "manage", "coach", "support", "sit"]}}],
+        [{"LOWER": {"IN": ["of", "on", "at"]}}, {"LOWER": "which"}, {"LOWER": "i"}, {"LOWER": {"IN": ["am", "'m", "was", "sit", "serve"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["club", "church", "congregation", "chapel", "society", "association", "charity", "group", "band", "team", "lodge", "branch", "union", "trust", "school"]}}],
     ],
     "complaint": [
         [{"LOWER": {"IN": ["complain", "complaint", "complaints", "complaining"]}}],
         [{"LOWER": {"IN": ["unacceptable", "appalling", "disgraceful", "disgrace", "shambles", "rude", "rudely", "dismissive", "incompetent", "incompetence", "unprofessional", "arrogant", "patronising", "patronizing", "shocking", "abysmal", "pathetic", "ridiculous", "outrageous", "inexcusable", "lamentable", "woeful", "unhelpful", "insulting", "condescending"]}}],
-        [{"LOWER": {"IN": ["third", "fourth", "fifth", "sixth", "umpteenth", "several", "three", "four", "five", "many"]}}, {"LOWER": {"IN": ["time", "times", "occasions", "emails", "reminders"]}}],
+        [{"LOWER": {"IN": ["second", "third", "fourth", "fifth", "sixth", "umpteenth", "nth"]}}, {"LOWER": {"IN": ["time", "occasion", "email", "reminder", "request", "chaser"]}}],
+        [{"LOWER": {"IN": ["reported", "raised", "asked", "chased", "emailed", "written", "wrote", "rang", "phoned", "called", "complained", "contacted"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": ["twice", "three", "four", "five", "six", "several", "numerous", "repeatedly", "countless", "many"]}}],
+        [{"LOWER": {"IN": ["three", "four", "five", "six", "several", "numerous", "countless", "many"]}}, {"LOWER": {"IN": ["emails", "reminders", "chasers", "requests", "reports", "promises", "calls", "attempts"]}}],
         [{"LOWER": {"IN": ["still", "yet"]}}, {"LOWER": {"IN": ["no", "not", "nothing", "waiting", "heard", "had"]}}],
         [{"LOWER": {"IN": ["chased", "chasing", "chase"]}}],
         [{"LOWER": {"IN": ["escalate", "escalating", "escalated", "escalation"]}}],
@@ -53,7 +93,9 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     ],
     "complaints_procedure": [
         [{"LOWER": {"IN": ["complaints", "complaint"]}}, {"LOWER": {"IN": ["procedure", "process", "policy", "form", "route", "team", "officer", "line"]}}],
-        [{"LOWER": "how"}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["complain", "complaint"]}}],
+        [{"LOWER": "how"}, {"OP": "{0,6}"}, {"LOWER": {"IN": ["complain", "complaint"]}}],
+        [{"LOWER": {"IN": ["wishes", "wish", "wants", "want", "would", "like", "intends", "thinking"]}}, {"OP": "{0,2}"}, {"LOWER": "to"}, {"LOWER": {"IN": ["complain", "make", "lodge", "submit"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["complaint", "about"]}, "OP": "?"}],
+        [{"LOWER": {"IN": ["where", "who", "which"]}}, {"OP": "{0,6}"}, {"LOWER": {"IN": ["complaint", "complaints"]}}],
     ],
     "request": [
         [{"LOWER": {"IN": ["please", "pls", "plz", "kindly"]}}],

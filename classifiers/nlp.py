@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 
 import classifiers.cues  # noqa: F401  registers mq_cues_v1
+from classifiers.combine import load_weights
 
 MODEL_DIR = Path(__file__).with_name("model")
 TEXT_LABELS = ("enquiry", "personal_interest", "complaint")
@@ -40,7 +41,7 @@ def base_pipeline(name: str) -> Language:
     return nlp
 
 
-def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Language, dict[str, float]]:
+def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Language, dict[str, float], dict[str, list[float]]]:
     """The shipped (or configured) model and its per-label thresholds.
 
     Without a trained model the pipeline still runs and the detectors fall back to
@@ -50,10 +51,11 @@ def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Langua
     if (model_dir / "config.cfg").exists():
         nlp = spacy.load(model_dir)
         thresholds = json.loads((model_dir / "thresholds.json").read_text()) if (model_dir / "thresholds.json").exists() else {}
+        weights = load_weights(model_dir)
         if base:
             # Keep our trained textcat, but take tagging/parsing from the council's pipeline.
             pretrained = base_pipeline(base)
             pretrained.add_pipe("textcat_multilabel", source=nlp)
-            return pretrained, thresholds
-        return nlp, thresholds
-    return (base_pipeline(base) if base else blank_pipeline()), {}
+            return pretrained, thresholds, weights
+        return nlp, thresholds, weights
+    return (base_pipeline(base) if base else blank_pipeline()), {}, {}

@@ -16,6 +16,7 @@ from spacy.tokens import Doc
 
 from bot.directory import Directory, Member
 from bot.message import Message
+from classifiers import combine
 from classifiers.findings import Finding
 from classifiers.nlp import load_pipeline
 from classifiers.recipients import ThirdPartyDetector
@@ -41,6 +42,7 @@ class Detectors:
     nlp: Language
     directory: Directory
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
+    weights: dict[str, list[float]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.sender = SenderDetector()
@@ -51,8 +53,19 @@ class Detectors:
 
     @classmethod
     def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
-        nlp, thresholds = load_pipeline(model, base)
-        return cls(nlp=nlp, directory=directory, thresholds={**DEFAULT_THRESHOLDS, **thresholds})
+        nlp, thresholds, weights = load_pipeline(model, base)
+        return cls(nlp=nlp, directory=directory, thresholds={**DEFAULT_THRESHOLDS, **thresholds}, weights=weights)
+
+    def with_directory(self, directory: Directory) -> "Detectors":
+        """The same loaded model for another council's rosters (evaluation over corpora)."""
+        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights)
+
+    def score(self, doc: Doc, label: str, fallback: float) -> float:
+        """The combined score when a trained model is loaded, else the rule score."""
+        weights = self.weights.get(label)
+        if weights is None or label not in doc.cats:
+            return fallback
+        return combine.predict(weights, combine.features(doc, label, doc.cats[label]))
 
     def classify(self, message: Message) -> Classification:
         return self._with_doc(message, self.nlp(text_for(message)))
@@ -70,8 +83,8 @@ class Detectors:
             "sender_is_member": is_member,
             "personal_address": personal,
             "third_party_cc": self.third_party(message, self.directory, is_member.value),
-            "enquiry": self.enquiry(message, doc, 0, self.directory, t["enquiry"]),
-            "personal_interest": self.interest(message, doc, 0, t["personal_interest"]),
-            "complaint": self.complaint(message, doc, 0, self.directory, t["complaint"]),
+            "enquiry": self.enquiry(message, doc, self.directory, self.score, t["enquiry"]),
+            "personal_interest": self.interest(message, doc, self.score, t["personal_interest"], sender_is_member=is_member.value),
+            "complaint": self.complaint(message, doc, self.directory, self.score, t["complaint"]),
         }
         return Classification(findings=findings, member=member)

@@ -45,8 +45,10 @@ class SenderDetector:
         by_address = directory.member_by_email(sender.email)
         if by_address:
             return by_address, Evidence("header:From", sender.email, detail="roster address")
-        if directory.is_internal(sender.email):
-            return None, None  # an officer or another internal address, not a member
+        if directory.officer_by_email(sender.email):
+            return None, None  # an officer writing, not a member
+        # Outside the roster address (webmail, a business domain, or an internal
+        # address the roster does not know, such as a members' subdomain): by name.
         by_name = directory.member_by_name(sender.name)
         if by_name:
             return by_name, Evidence("header:From", sender.name, detail="display name matches roster")
@@ -62,7 +64,8 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
     for line in tail_lines:
         if len(line) > 80:
             continue
-        found = directory.members_named_in(line)
+        # "(Cllr Philip Vardy, Holmfield West)": keep what is inside the brackets.
+        found = directory.members_named_in(line.replace("(", " ").replace(")", " "))
         if len(found) == 1:
             return found[0], Evidence("signature", line.strip(), detail="sign-off matches roster")
     return None

@@ -8,11 +8,13 @@ receipts, invitations and officers' replies are recognised before any text model
 from __future__ import annotations
 
 import re
+from typing import Callable
 
 from spacy.tokens import Doc, Span
 
 from bot.directory import Directory, Officer
 from bot.message import Message
+from classifiers.combine import own_spans
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
@@ -53,8 +55,7 @@ def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
     return min(cap, per_hit * len(doc.spans.get(f"mq.{key}", [])))
 
 
-def _label_score(doc: Doc, label: str, fallback: float) -> float:
-    return float(doc.cats[label]) if label in doc.cats else fallback
+Scorer = Callable[[Doc, str, float], float]
 
 
 @detector(ENQUIRY, "Does the message need a substantive response? Headers and structure first, then the trained text classifier.", ("enquiry",))
@@ -65,12 +66,12 @@ def make_enquiry() -> "EnquiryDetector":
 class EnquiryDetector:
     name = ENQUIRY
 
-    def __call__(self, message: Message, doc: Doc, offset: int, directory: Directory, threshold: float) -> Finding:
+    def __call__(self, message: Message, doc: Doc, directory: Directory, score_of: Scorer, threshold: float, offset: int = 0) -> Finding:
         structural = self.structural(message, directory)
         if structural:
             return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
         requests = rule_score(doc, "request", 0.25) - 0.15 * len(doc.spans.get("mq.no_action", []))
-        score = _label_score(doc, "enquiry", max(0.0, requests))
+        score = score_of(doc, "enquiry", max(0.0, requests))
         value = score >= threshold
         evidence = tuple(span_evidence(s, offset, "request") for s in list(doc.spans.get("mq.request", []))[:2]) if value else ()
         if value and not evidence:
@@ -111,11 +112,14 @@ def make_interest() -> "InterestDetector":
 class InterestDetector:
     name = INTEREST
 
-    def __call__(self, message: Message, doc: Doc, offset: int, threshold: float) -> Finding:
-        declared = list(doc.spans.get("mq.interest_declared", []))
-        revealed = list(doc.spans.get("mq.interest_revealed", []))
-        fallback = 0.9 if declared else rule_score(doc, "interest_revealed", 0.3)
-        score = _label_score(doc, "personal_interest", fallback)
+    def __call__(self, message: Message, doc: Doc, score_of: Scorer, threshold: float, offset: int = 0, sender_is_member: bool = True) -> Finding:
+        if not sender_is_member:
+            # LABELS.md: an interest is the *councillor's*; a resident's "my dad" is not one.
+            return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
+        declared = own_spans(doc, "interest_declared")
+        revealed = own_spans(doc, "interest_kin") + own_spans(doc, "interest_own") + own_spans(doc, "interest_role")
+        fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
+        score = score_of(doc, "personal_interest", fallback)
         value = score >= threshold
         if not value:
             return Finding("personal_interest", False, score, INTEREST)
@@ -135,11 +139,11 @@ def make_complaint() -> "ComplaintDetector":
 class ComplaintDetector:
     name = COMPLAINT
 
-    def __call__(self, message: Message, doc: Doc, offset: int, directory: Directory, threshold: float) -> Finding:
+    def __call__(self, message: Message, doc: Doc, directory: Directory, score_of: Scorer, threshold: float, offset: int = 0) -> Finding:
         cues = list(doc.spans.get("mq.complaint", []))
         procedure = len(doc.spans.get("mq.complaints_procedure", []))
         fallback = max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * procedure)
-        score = _label_score(doc, "complaint", fallback)
+        score = score_of(doc, "complaint", fallback)
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
         about, about_evidence = complaint_about(doc.text, offset, directory, message)
@@ -168,8 +172,8 @@ def complaint_about(text: str, offset: int, directory: Directory, message: Messa
         hit = pattern.search(text)
         if hit:
             return about, (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "job title"),)
-    hit = re.search(r"\b(your|the|this|that|one of your|an?)\s+(\w+\s+)?(officer|caseworker|planner|inspector|warden|member of staff)\b", text, re.I)
-    if hit and re.search(r"\b(rude|dismissive|unprofessional|conduct|behaviour|attitude|manner|tone|incompetent|hung up|shouted|patronis|condescend|lied|refused)\w*", text, re.I):
+    hit = re.search(r"\b(your|the|this|that|one of your|an?|named)\s+([\w-]+\s+){0,2}(officer|caseworker|case officer|planner|inspector|warden|member of staff|social worker|assessor|receptionist|advisor|adviser|engineer|staff)('s)?\b", text, re.I)
+    if hit and re.search(r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|patronis|condescend|lied|refused|handling of|promised|promises)\w*", text, re.I):
         return "officer", (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
     return "service", ()
 

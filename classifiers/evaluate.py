@@ -1,0 +1,50 @@
+"""``mqtriage evaluate``: measure the detectors (and deadlines) on labelled corpora."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.classify_files import FileClassifier
+from classifiers.corpus import find_corpora, load_corpus
+from classifiers.findings import LABELS
+from classifiers.metrics import BinaryCounts, Report
+from classifiers.pipeline import Detectors
+
+
+def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path | None = None) -> Report:
+    report = Report(labels={label: BinaryCounts() for label in LABELS})
+    for folder in find_corpora(root):
+        corpus = load_corpus(folder, config_path)
+        classifier = FileClassifier.from_config(corpus.config, detectors)
+        detectors = detectors or classifier.detectors
+        for example in corpus.examples:
+            state = classifier.state_for(example.path.read_bytes(), example.path.name)
+            gold = example.labels
+            wrong_labels = []
+            for label in LABELS:
+                predicted = bool(state.findings[label].value)
+                report.labels[label].add(predicted, bool(gold[label]))
+                if predicted != bool(gold[label]):
+                    wrong_labels.append(label)
+            if gold["complaint"]:
+                ok = state.kind("complaint") == gold["complaint_about"]
+                report.complaint_about.add(ok)
+                if not ok and "complaint" not in wrong_labels:
+                    wrong_labels.append("complaint_about")
+            report.sender_facts.add(state.flag("sender_is_member") == bool(gold["sender_is_member"]) and state.flag("personal_address") == bool(gold["personal_address"]))
+            if gold.get("due"):
+                predicted_due = state.deadline.due.isoformat() if state.deadline else None
+                report.due.add(predicted_due == gold["due"])
+                if predicted_due != gold["due"]:
+                    wrong_labels.append("due")
+            report.messages += 1
+            if wrong_labels:
+                report.wrong.append({
+                    "file": str(example.path.relative_to(root) if example.path.is_relative_to(root) else example.path),
+                    "wrong": wrong_labels,
+                    "gold": {k: gold[k] for k in wrong_labels if k in gold} | ({"complaint_about": gold["complaint_about"]} if "complaint_about" in wrong_labels else {}),
+                    "predicted": {k: state.findings[k].value for k in wrong_labels if k in state.findings} | ({"complaint_about": state.kind("complaint")} if "complaint_about" in wrong_labels else {}),
+                    "scores": {k: round(state.findings[k].score, 3) for k in wrong_labels if k in state.findings},
+                    "evidence": {k: [e.to_dict() for e in state.findings[k].evidence][:2] for k in wrong_labels if k in state.findings},
+                })
+    return report

@@ -1,0 +1,25 @@
+"""Staff corrections (from the dashboard) as training examples for ``mqtriage train``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from classifiers.nlp import TEXT_LABELS
+from classifiers.train import TextExample
+from storage.models import Correction, SeenMessage
+from storage.store import Store
+
+
+def corrections_as_examples(store: Store) -> list[TextExample]:
+    """The latest correction per message and label wins; other labels keep the bot's value."""
+    by_message: dict[int, dict[str, float]] = {}
+    texts: dict[int, str] = {}
+    with store.session() as s:
+        rows = s.execute(select(Correction, SeenMessage).join(SeenMessage, Correction.message_pk == SeenMessage.id).order_by(Correction.id))
+        for corr, msg in rows:
+            if corr.field not in TEXT_LABELS:
+                continue
+            labels = by_message.setdefault(msg.id, {k: float(bool(msg.labels.get(k))) for k in TEXT_LABELS})
+            labels[corr.field] = float(corr.new_value.lower() in ("true", "1", "yes"))
+            texts[msg.id] = corr.text or f"{msg.excerpt}\n\n{msg.subject}"
+    return [TextExample(texts[pk], cats) for pk, cats in by_message.items()]

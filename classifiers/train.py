@@ -1,0 +1,139 @@
+"""``mqtriage train``: rebuild the shipped text classifier from the corpus, reproducibly.
+
+Fixed seed, fixed epochs, single-threaded numpy: the same corpus gives the same
+weights. Thresholds per label are chosen on the dev split (maximum F1) and saved with
+the model. Staff corrections from the dashboard, when given a store, are added to the
+training examples.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import spacy
+from spacy.language import Language
+from spacy.training import Example
+
+from classifiers import combine
+from classifiers.corpus import find_corpora, load_corpus
+from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline
+from classifiers.pipeline import text_for
+
+SEED = 20261122
+EPOCHS = 12
+FOLDS = 4
+TEXTCAT_CONFIG = {
+    "threshold": 0.5,
+    "model": {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": False,
+        "ngram_size": 2,
+        "no_output_layer": False,
+        "length": 262144,
+    },
+}
+
+
+@dataclass(frozen=True)
+class TextExample:
+    text: str
+    cats: dict[str, float]
+
+
+def corpus_examples(root: Path) -> list[TextExample]:
+    out: list[TextExample] = []
+    for folder in find_corpora(root):
+        for ex in load_corpus(folder).examples:
+            out.append(TextExample(text_for(ex.message), {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}))
+    return out
+
+
+def build_untrained() -> Language:
+    nlp = blank_pipeline()
+    textcat = nlp.add_pipe("textcat_multilabel", config=TEXTCAT_CONFIG)
+    for label in TEXT_LABELS:
+        textcat.add_label(label)
+    return nlp
+
+
+def fit_textcat(train_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> Language:
+    spacy.util.fix_random_seed(seed)
+    rng = random.Random(seed)
+    nlp = build_untrained()
+    examples = [Example.from_dict(nlp.make_doc(e.text), {"cats": e.cats}) for e in train_examples]
+    optimizer = nlp.initialize(lambda: examples)
+    order = list(range(len(examples)))
+    for _epoch in range(epochs):
+        rng.shuffle(order)
+        for start in range(0, len(order), 16):
+            batch = [examples[i] for i in order[start : start + 16]]
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses={}, exclude=["sentencizer", "lemmatizer", "mq_cues_v1"])
+    return nlp
+
+
+def out_of_fold_scores(train_examples: list[TextExample], folds: int = FOLDS) -> list[dict[str, float]]:
+    """Classifier scores for each training text from a model that never saw it."""
+    result: list[dict[str, float]] = [{} for _ in train_examples]
+    for fold in range(folds):
+        held = [i for i in range(len(train_examples)) if i % folds == fold]
+        kept = [e for i, e in enumerate(train_examples) if i % folds != fold]
+        nlp = fit_textcat(kept, seed=SEED + fold + 1)
+        for i, cats in zip(held, scores(nlp, (train_examples[i].text for i in held))):
+            result[i] = cats
+    return result
+
+
+def train(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, float], dict[str, list[float]]]:
+    oof = out_of_fold_scores(train_examples)
+    nlp = fit_textcat(train_examples, epochs, seed)
+    docs = list(nlp.pipe((e.text for e in train_examples), batch_size=64))
+    weights = {
+        label: combine.fit([combine.features(doc, label, cats[label]) for doc, cats in zip(docs, oof)], [e.cats[label] for e in train_examples])
+        for label in TEXT_LABELS
+    }
+    thresholds = choose_thresholds(nlp, weights, dev_examples)
+    return nlp, thresholds, weights
+
+
+def combined_scores(nlp: Language, weights: dict[str, list[float]], texts: Iterable[str]) -> list[dict[str, float]]:
+    out = []
+    for doc in nlp.pipe(texts, batch_size=64):
+        out.append({label: combine.predict(weights[label], combine.features(doc, label, doc.cats[label])) for label in TEXT_LABELS})
+    return out
+
+
+def scores(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
+    return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=64)]
+
+
+def choose_thresholds(nlp: Language, weights: dict[str, list[float]], dev: list[TextExample]) -> dict[str, float]:
+    predicted = combined_scores(nlp, weights, (e.text for e in dev))
+    thresholds: dict[str, float] = {}
+    for label in TEXT_LABELS:
+        best = (0.0, 0.5)
+        for step in range(5, 96):
+            t = step / 100
+            tp = sum(1 for p, e in zip(predicted, dev) if p[label] >= t and e.cats[label])
+            fp = sum(1 for p, e in zip(predicted, dev) if p[label] >= t and not e.cats[label])
+            fn = sum(1 for p, e in zip(predicted, dev) if p[label] < t and e.cats[label])
+            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+            # ties go to the threshold nearest 0.5: the least tuned to this dev set
+            if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
+                best = (f1, t)
+        thresholds[label] = best[1]
+    return thresholds
+
+
+def save(nlp: Language, thresholds: dict[str, float], weights: dict[str, list[float]], out: Path = MODEL_DIR) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(out)
+    combine.save_weights(weights, out)
+    (out / "thresholds.json").write_text(json.dumps(thresholds, indent=2, sort_keys=True) + "\n")
+
+
+def train_from_folders(train_root: Path, dev_root: Path, extra: list[TextExample] | None = None) -> tuple[Language, dict[str, float], dict[str, list[float]]]:
+    return train(corpus_examples(train_root) + (extra or []), corpus_examples(dev_root))
