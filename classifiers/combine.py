@@ -68,7 +68,7 @@ def fit(rows: Sequence[Sequence[float]], targets: Sequence[float], l2: float = 0
 
 def predict(weights: Sequence[float], row: Sequence[float]) -> float:
     z = float(np.dot(weights, row))
-    return 1.0 / (1.0 + np.exp(-z))
+    return float(1.0 / (1.0 + np.exp(-z)))
 
 
 def save_weights(weights: dict[str, list[float]], folder: Path) -> None:

@@ -72,7 +72,7 @@ class EnquiryDetector:
             return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
         requests = rule_score(doc, "request", 0.25) - 0.15 * len(doc.spans.get("mq.no_action", []))
         score = score_of(doc, "enquiry", max(0.0, requests))
-        value = score >= threshold
+        value = bool(score >= threshold)
         evidence = tuple(span_evidence(s, offset, "request") for s in list(doc.spans.get("mq.request", []))[:2]) if value else ()
         if value and not evidence:
             evidence = (Evidence("body", doc.text.strip()[:200], offset, offset + min(len(doc.text), 200), "classifier"),)
@@ -120,7 +120,7 @@ class InterestDetector:
         revealed = own_spans(doc, "interest_kin") + own_spans(doc, "interest_own") + own_spans(doc, "interest_role")
         fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
         score = score_of(doc, "personal_interest", fallback)
-        value = score >= threshold
+        value = bool(score >= threshold)
         if not value:
             return Finding("personal_interest", False, score, INTEREST)
         kind = "declared" if declared else "undeclared"

@@ -3,7 +3,8 @@
 Actions:
 - ``suppress``: no automatic mail for this message (loops, robots, spoofing, strangers);
 - ``route``: the first routing hit wins (``target`` names the route);
-- ``plan``: plan mail of kind ``target`` to the member (handlers carry it out later).
+- ``plan``: plan mail of kind ``target`` to the member (handlers carry it out later);
+- ``annotate``: amend whichever route wins (``target`` names who is told).
 Every row is evaluated and recorded, hit or miss, which is the audit trail.
 """
 
@@ -38,4 +39,27 @@ ACTION_CHAIN: tuple[Link, ...] = (
     Link("personal-address-used", "plan", "warning_personal_address"),
     Link("interest-undeclared", "plan", "warning_personal_interest"),
     Link("complaint-copied", "plan", "warning_complaint_route"),
+)
+
+# Limits run after the action chain and trim what it planned (each hit recorded).
+LIMIT_CHAIN: tuple[Link, ...] = (
+    Link("warning-once-per-thread", "limit"),
+    Link("member-daily-warning-cap", "limit"),
+)
+
+# The protocols' own routes, then the council's service cues, then the default. The
+# first ``route`` hit wins; ``annotate`` hits amend the winner. ``target`` is the
+# service (or person) a route goes to unless the council's config says otherwise.
+# A council reorders or drops links with ``[routing] chain`` and overrides each route
+# under ``[routing.protocol.<rule>]``.
+ROUTING_CHAIN: tuple[Link, ...] = (
+    Link("whistleblowing", "route", "monitoring_officer"),
+    Link("complaint-ladder", "route", "line_management"),
+    Link("personal-interest", "annotate", "monitoring_officer"),
+    Link("freedom-of-information", "route", "information_governance"),
+    Link("safeguarding", "route", "safeguarding"),
+    Link("media-request", "route", "communications"),
+    Link("unknown-sender", "route", "triage"),
+    Link("service-cues", "route", "routing.services"),
+    Link("default-route", "route", "routing.default_route"),
 )

@@ -8,7 +8,7 @@ from rules.base import Rule, RuleContext, register
 class NeedsAcknowledgement(Rule):
     name = "needs-acknowledgement"
     description = "A member's enquiry that opens a new case gets an acknowledgement naming its reference, service and due date."
-    paragraph = "Section 17.8.2; Rushcliffe 'reply within five working days'"
+    paragraph = "Section 17.8.2; Rushcliffe Appendix 1, casework ('a reply within five working days')"
 
     def check(self, ctx: RuleContext, state: MessageState) -> bool:
         if not state.flag("enquiry"):

@@ -8,7 +8,7 @@ from rules.base import Rule, RuleContext, register
 class ThirdPartyCopied(Rule):
     name = "third-party-copied"
     description = "A member copied third parties into correspondence with officers: warn the member alone."
-    paragraph = "Rutland 12 ('third parties should not be copied into correspondence'); Section 17.9"
+    paragraph = "Rutland 9 (Member Queries: 'third parties should not be copied into correspondence') and 6.1"
 
     def check(self, ctx: RuleContext, state: MessageState) -> bool:
         finding = state.findings.get("third_party_cc")

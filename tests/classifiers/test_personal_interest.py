@@ -1,0 +1,47 @@
+"""``mq.personal_interest.v1``: declared vs revealed; other senses of interest are not interests."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.parse import parse_message
+from classifiers.pipeline import Detectors
+
+
+def msg(body: str, sender: str = "cllr.jean.thirkettle@brackenford.gov.uk") -> object:
+    return parse_message(f"From: {sender}\nTo: memberqueries@brackenford.gov.uk\nSubject: Pelham Lane\n\n{body}\n".encode(), "k")
+
+
+def test_declared_interest_says_declared_with_evidence_span(shipped: Detectors) -> None:
+    text = "I must declare a personal interest as my husband and I run one of the food stalls. Could you tell me what the new rules on handwash units are?"
+    f = shipped.classify(msg(text)).findings["personal_interest"]
+    assert f.value is True and f.kind == "declared"
+    ev = f.evidence[0]
+    assert ev.start is not None and "declare a personal interest" in text[ev.start:ev.end]
+
+
+def test_revealed_but_undeclared_interest(shipped: Detectors) -> None:
+    text = ("Can you tell me where the Pelham Lane outline application has got to? Our back garden runs straight down to the hedge "
+            "on the site boundary and my own house floods every winter, so I am keen to see the drainage report.")
+    f = shipped.classify(msg(text)).findings["personal_interest"]
+    assert f.value is True and f.kind == "undeclared"
+
+
+@pytest.mark.parametrize("text", [
+    "Is interest charged on council tax arrears, and at what rate? A resident in my ward is worried.",
+    "There is a lot of public interest in the Pelham Lane scheme; could you tell me when the committee will consider it?",
+    "Several interested residents have asked when the consultation starts. Could you let me know?",
+])
+def test_other_senses_of_interest_are_not_interests(shipped: Detectors, text: str) -> None:
+    assert shipped.classify(msg(text)).findings["personal_interest"].value is False
+
+
+def test_a_residents_family_is_not_the_members_interest(shipped: Detectors) -> None:
+    text = "My father died in June and I am the executor. Could you tell me how to close his council tax account?"
+    assert shipped.classify(msg(text, sender="Ann Resident <ann@gmail.com>")).findings["personal_interest"].value is False
+
+
+def test_forwarded_residents_words_do_not_count(blank: Detectors) -> None:
+    text = "Can you help this resident please?\n\n---------- Forwarded message ---------\nFrom: R <r@gmail.com>\n\nMy house backs onto the site and my son is worried."
+    f = blank.classify(parse_message(f"From: cllr.jean.thirkettle@brackenford.gov.uk\nTo: memberqueries@brackenford.gov.uk\nSubject: Fwd: site\n\n{text}\n".encode(), "k")).findings["personal_interest"]
+    assert f.value is False
