@@ -18,6 +18,7 @@ from bot.state import MessageState
 from classifiers.pipeline import Detectors
 from rules.base import RuleContext
 from rules.engine import Engine
+from rules.text import lemma_doc
 
 EVIDENCE_LABELS = ("enquiry", "third_party_cc", "personal_interest", "complaint", "sender_is_member", "personal_address")
 
@@ -47,7 +48,7 @@ class FileClassifier:
             model = config.resolve(config.classifiers.model) if config.classifiers.model else None
             detectors = Detectors.load(directory, model, config.classifiers.base_pipeline)
         elif detectors.directory is not directory:
-            detectors = Detectors(nlp=detectors.nlp, directory=directory, thresholds=detectors.thresholds)
+            detectors = detectors.with_directory(directory)
         return cls(config, directory, detectors, Engine.from_config(config))
 
     def state_for(self, raw: bytes, name: str, fallback_received: datetime | None = None) -> MessageState:
@@ -57,6 +58,7 @@ class FileClassifier:
         state = MessageState(message=message)
         result = self.detectors.classify(message)
         state.findings, state.member = result.findings, result.member
+        state.doc = getattr(result, "doc", None) or lemma_doc(message)
         ctx = RuleContext(config=self.config, directory=self.directory, clock=lambda: datetime.now(timezone.utc))
         self.engine.decide(ctx, state)
         return state

@@ -45,6 +45,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from bot.backends.base import AuthenticationFailed, BackendError
+        from bot.leases import WorkerRefused
 
         try:
             return fn(*args, **kwargs)
@@ -57,6 +58,9 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         except BackendError as exc:
             click.echo(f"mqtriage: mailbox error: {exc}", err=True)
             sys.exit(4)
+        except WorkerRefused as exc:
+            click.echo(f"mqtriage: {exc}", err=True)
+            sys.exit(5)
 
     return wrapper
 
@@ -133,7 +137,10 @@ def poll(obj: Ctx, quiet: bool) -> None:
             bar.__enter__()
         bar.update(1)
 
-    report = poll_once(services, progress)
+    from bot.leases import exclusive_mailbox
+
+    with exclusive_mailbox(services.store.engine, services.config.storage.url, services.mailbox_name, lease_seconds=services.config.scheduler.lease_seconds * 5):
+        report = poll_once(services, progress)
     if bar is not None:
         bar.__exit__(None, None, None)
     if not quiet:
@@ -144,13 +151,143 @@ def poll(obj: Ctx, quiet: bool) -> None:
 
 
 @main.command()
+@click.option("--health-port", type=click.IntRange(0, 65535), default=None, help="Override health.port (e.g. a second worker on the same host).")
 @click.pass_obj
 @friendly
-def run(obj: Ctx) -> None:
+def run(obj: Ctx, health_port: int | None) -> None:
     """Run the scheduler until stopped (SIGTERM/SIGINT stop gracefully)."""
     from bot.scheduler import run_forever
 
-    run_forever(obj.config)
+    config = obj.config
+    if health_port is not None:
+        config = config.model_copy(update={"health": config.health.model_copy(update={"port": health_port})})
+    run_forever(config)
+
+
+@main.command()
+@click.option("--listen", default=None, metavar="ADDRESS", help="Override web.listen (default 127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=None, help="Override web.port.")
+@click.pass_obj
+@friendly
+def web(obj: Ctx, listen: str | None, port: int | None) -> None:
+    """Serve the dashboard (cases, evidence, corrections, SLA charts) until stopped; prints a one-time sign-in token without Entra ID."""
+    from bot.web.server import serve
+
+    serve(obj.config, listen=listen, port=port)
+
+
+@main.command()
+@click.pass_obj
+@friendly
+def jobs(obj: Ctx) -> None:
+    """List the scheduled jobs of every mailbox with their next run times, and who holds each lease."""
+    from bot.deployment import load_deployment
+    from bot.leases import lease_table
+    from bot.scheduler import describe_jobs
+    from storage.db import make_engine
+
+    config = obj.config
+    rows, notes = describe_jobs(config)
+    click.echo(f"{'JOB':<52} {'NEXT RUN (council time)':<26} WHAT")
+    tz = config.council.tz
+    for spec, when in rows:
+        click.echo(f"{spec.id:<52} {when.astimezone(tz).strftime('%a %d %b %Y %H:%M') if when else '-':<26} {spec.description}")
+    for note in notes:
+        click.echo(f"  {note}")
+    try:
+        leases = lease_table(make_engine(load_deployment(config).storage_url, config.base_dir))
+    except Exception as exc:  # no database yet, or not reachable: the schedule is still worth showing
+        click.echo(f"leases: unknown ({type(exc).__name__}: database not reachable or not yet created)")
+        return
+    if not leases:
+        click.echo("leases: none held (no worker is running)")
+    for mailbox, holder, expires, acquired in leases:
+        click.echo(f"lease {mailbox}: held by {holder} since {acquired.isoformat(timespec='seconds') if acquired else '?'}, "
+                   f"expires {expires.isoformat(timespec='seconds')}")
+
+
+@main.command()
+@click.argument("address")
+@click.option("--dry-run", is_flag=True, help="Count what would be removed (a subject-access aid) and change nothing.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+@friendly
+def forget(obj: Ctx, address: str, dry_run: bool, yes: bool) -> None:
+    """Remove one person's data from the store (every mailbox in the database). See README-OPERATIONS.md."""
+    from bot.forget import forget as do_forget
+    from bot.services import open_store, utcnow
+
+    store = open_store(obj.config)
+    if not dry_run and not yes:
+        preview = do_forget(store, address, utcnow(), dry_run=True)
+        click.echo("\n".join(preview.lines()) or "nothing stored for that address")
+        if not any(preview.counts.values()) or not click.confirm("Remove this data? It cannot be undone", default=False):
+            return
+    try:
+        report = do_forget(store, address, utcnow(), actor=os.environ.get("USER", "cli"), dry_run=dry_run)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="ADDRESS") from None
+    click.echo(("would remove (dry run):" if dry_run else "removed:") + "\n" + ("\n".join(report.lines())))
+
+
+@main.command()
+@click.pass_obj
+@friendly
+def purge(obj: Ctx) -> None:
+    """Run the data-retention purge now for every mailbox (it also runs nightly under `mqtriage run`)."""
+    from bot.deployment import load_deployment
+    from bot.retention import purge_expired
+    from bot.services import open_store, utcnow
+
+    deployment = load_deployment(obj.config)
+    store = open_store(obj.config)
+    for config in deployment.councils:
+        click.echo(str(purge_expired(store, config, utcnow())))
+
+
+@main.command()
+@click.option("--months", type=int, default=None, help="Months of receipt to cover (default: sla.months).")
+@click.pass_obj
+@friendly
+def sla(obj: Ctx, months: int | None) -> None:
+    """Service-level figures per month and service (the weekly summary's numbers)."""
+    from bot.services import open_store, utcnow
+    from bot.sla import figures, load_cases, months_back, overdue_now
+    from rules.workdays import WorkingCalendar
+
+    config = obj.config
+    calendar = WorkingCalendar.from_config(config.council)
+    today = calendar.local(utcnow()).date()
+    since = months_back(today, months or config.sla.months)
+    facts = load_cases(open_store(config), config, since)
+    click.echo(f"{'MONTH':<8} {'SERVICE':<24} {'RECEIVED':>8} {'ANSWERED':>8} {'IN TARGET':>9} {'SHARE':>6} {'MEDIAN':>6} {'OVERDUE':>7}")
+    for r in figures(facts, calendar, today, since):
+        median = '-' if r.median_working_days is None else f"{r.median_working_days:g}"
+        click.echo(f"{r.month:<8} {(r.service or 'all services')[:24]:<24} {r.received:>8} {r.answered:>8} {r.answered_in_target:>9} {r.share_text:>6} {median:>6} {r.overdue_open:>7}")
+    for service, count in overdue_now(facts, today).items():
+        click.echo(f"overdue now: {service}: {count}")
+
+
+@main.command()
+@click.option("--no-send", is_flag=True, help="Do not send the test message to the mailbox itself.")
+@click.pass_obj
+@friendly
+def doctor(obj: Ctx, no_send: bool) -> None:
+    """Check that the bot can authenticate, read, draft, mark and send (to itself only) with this mailbox."""
+    from bot.backends.doctor import run_doctor
+    from bot.backends.factory import open_mailbox
+    from bot.backends.retry import FAIL_FAST
+
+    config = obj.config
+    click.echo(f"{config.mailbox.backend} mailbox {config.mailbox.address}:")
+    checks = run_doctor(config, lambda: open_mailbox(config, FAIL_FAST), send=not no_send)
+    for check in checks:
+        mark = "-" if check.skipped else ("ok" if check.ok else "FAIL")
+        click.echo(f"  {mark:<4} {check.step:<12} {check.detail}")
+        if check.advice:
+            click.echo(f"       → {check.advice}")
+    if not all(check.ok for check in checks):
+        sys.exit(1)
 
 
 # --- looking -----------------------------------------------------------------------
@@ -257,6 +394,75 @@ def explain(obj: Ctx, path: Path) -> None:
     click.echo(f"Planned: {', '.join(f'{a.kind} → {a.to}' for a in state.planned) or 'nothing'}")
 
 
+# --- training and measuring --------------------------------------------------------
+@main.command()
+@click.option("--train-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus/train"), show_default=True)
+@click.option("--dev-dir", type=click.Path(exists=True, file_okay=False, path_type=Path), default=Path("corpus/dev"), show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Model folder (default: the shipped classifiers/model).")
+@click.option("--with-corrections", is_flag=True, help="Add staff corrections from the configured database to the training data.")
+@click.pass_obj
+@friendly
+def train(obj: Ctx, train_dir: Path, dev_dir: Path, out: Path | None, with_corrections: bool) -> None:
+    """Rebuild the text classifier from the corpus (fixed seed; thresholds chosen on the dev split)."""
+    from classifiers.nlp import MODEL_DIR
+    from classifiers.train import corpus_examples, save, train as fit
+
+    extra = []
+    if with_corrections:
+        from classifiers.feedback import corrections_as_examples
+        from bot.services import open_store
+
+        extra = corrections_as_examples(open_store(obj.config))
+        click.echo(f"{len(extra)} staff correction(s) added", err=True)
+    click.echo("training…", err=True)
+    nlp, thresholds, weights = fit(corpus_examples(train_dir) + extra, corpus_examples(dev_dir))
+    target = out or MODEL_DIR
+    save(nlp, thresholds, weights, target)
+    click.echo(f"model saved to {target}; thresholds {thresholds}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
+@click.option("--corpus-config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use this config instead of each corpus folder's config.toml.")
+@click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Evaluate another model folder.")
+def evaluate(directory: Path, as_json: bool, corpus_config: Path | None, model: Path | None) -> None:
+    """Per-label precision/recall/F1, macro-F1, complaint_about and sender-fact accuracy, due-date match, wrong files."""
+    from bot.backends.base import BackendError  # noqa: F401
+    from classifiers.evaluate import evaluate as run_evaluation
+
+    detectors = None
+    if model is not None:
+        from bot.directory import Directory
+        from classifiers.pipeline import Detectors
+
+        detectors = Detectors.load(Directory((), "", (), ()), model)
+    try:
+        report = run_evaluation(directory, detectors, corpus_config).as_dict()
+    except ConfigError as exc:
+        click.echo(f"mqtriage: configuration error: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        click.echo(json.dumps(report, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{report['messages']} messages in {directory}")
+    click.echo(f"{'label':<20} {'precision':>9} {'recall':>7} {'F1':>7}   tp  fp  fn")
+    for label, m in report["labels"].items():
+        click.echo(f"{label:<20} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>7.3f} {m['tp']:>4} {m['fp']:>3} {m['fn']:>3}")
+    click.echo(f"macro-F1 {report['macro_f1']:.3f}")
+    click.echo(f"complaint_about accuracy {report['complaint_about_accuracy']} (n={report['complaint_about_n']})")
+    click.echo(f"sender facts accuracy {report['sender_facts_accuracy']}")
+    if report["due_n"]:
+        click.echo(f"due-date exact match {report['due_exact_match']} (n={report['due_n']})")
+    if report["wrong"]:
+        click.echo(f"\n{len(report['wrong'])} file(s) with a wrong label:")
+        for w in report["wrong"]:
+            click.echo(f"  {w['file']}: {', '.join(w['wrong'])} (gold {w['gold']}, predicted {w['predicted']}, scores {w['scores']})")
+            for label, evs in w["evidence"].items():
+                for ev in evs[:1]:
+                    click.echo(f"      {label} evidence: {ev.get('source')}: {ev.get('text', '')[:100]!r}")
+
+
 # --- listing rules and classifiers ---------------------------------------------------
 @main.group("rules")
 def rules_group() -> None:
@@ -266,21 +472,19 @@ def rules_group() -> None:
 @rules_group.command("list")
 def rules_list() -> None:
     """Every rule and chain link with its description and the protocol paragraph it implements."""
-    from rules.chain import ACTION_CHAIN, SAFETY_CHAIN
+    from rules.chain import ACTION_CHAIN, ROUTING_CHAIN, SAFETY_CHAIN
     from rules.engine import load_all_rules
-    from rules.route_steps import DEFAULT_ROUTE_STEPS
 
     registry = load_all_rules()
-    for title, chain in (("Safety chain (a hit stops automatic mail)", SAFETY_CHAIN), ("Action chain (a hit plans mail to the member)", ACTION_CHAIN)):
+    for title, chain in (("Safety chain (a hit stops automatic mail)", SAFETY_CHAIN),
+                         ("Routing chain (the first 'route' hit wins; 'annotate' hits amend it; [routing] chain reorders)", ROUTING_CHAIN),
+                         ("Action chain (a hit plans mail to the member)", ACTION_CHAIN)):
         click.echo(title + ":")
         for link in chain:
             cls = registry[link.rule]
-            click.echo(f"  {cls.name:<28} {link.action}{':' + link.target if link.target else '':<28} {cls.description} [{cls.paragraph}]")
-    click.echo("Routes (first hit wins):")
-    for step in DEFAULT_ROUTE_STEPS:
-        doc = (step.__doc__ or "").strip().splitlines()[0] if step.__doc__ else ""
-        click.echo(f"  {getattr(step, 'route_name', step.__name__):<28} {doc}")
-    others = sorted(set(registry) - {l.rule for l in (*SAFETY_CHAIN, *ACTION_CHAIN)})
+            action = f"{link.action}{':' + link.target if link.target else ''}"
+            click.echo(f"  {cls.name:<28} {action:<34} {cls.description} [{cls.paragraph}]")
+    others = sorted(set(registry) - {l.rule for l in (*SAFETY_CHAIN, *ROUTING_CHAIN, *ACTION_CHAIN)})
     if others:
         click.echo("Other rules:")
         for name in others:

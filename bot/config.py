@@ -87,6 +87,7 @@ class ImapConfig(_Section):
     smtp_username: str = ""
     smtp_password_env: str = ""
     ca_file: str = ""
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
 
 
 class GraphConfig(_Section):
@@ -101,6 +102,11 @@ class GraphConfig(_Section):
     folder: str = "inbox"
     quarantine_folder: str = "Quarantine"
     ca_file: str = ""
+    processed_category: str = "MQ Processed"
+    quarantine_category: str = "MQ Quarantined"
+    page_size: int = Field(default=50, ge=1, le=1000)
+    download_mime: bool = True
+    timeout_seconds: float = Field(default=30.0, gt=0, le=600)
 
 
 class EwsConfig(_Section):
@@ -113,11 +119,25 @@ class EwsConfig(_Section):
     authority_host: str = "https://login.microsoftonline.com"
     certificate_path: str = ""
     certificate_thumbprint: str = ""
+    certificate_password_env: str = ""
     client_secret_env: str = ""
     access: Literal["impersonation", "delegate"] = "impersonation"
     server_version: str = "15.1.2507.6"
     quarantine_folder: str = "Quarantine"
     ca_file: str = ""
+    processed_category: str = "MQ Processed"
+    quarantine_category: str = "MQ Quarantined"
+    max_wait_seconds: int = Field(default=30, ge=0, le=3600)
+    timeout_seconds: float = Field(default=60.0, gt=0, le=600)
+
+
+class RetryConfig(_Section):
+    """Back-off for throttling and busy servers; the numbers are the council's to tune."""
+
+    max_attempts: int = Field(default=4, ge=1, le=20)
+    base_delay_seconds: float = Field(default=2.0, ge=0, le=600)
+    max_delay_seconds: float = Field(default=60.0, ge=0, le=3600)
+    ceiling_seconds: float = Field(default=180.0, ge=0, le=3600)
 
 
 class MailboxConfig(_Section):
@@ -129,6 +149,7 @@ class MailboxConfig(_Section):
     imap: ImapConfig | None = None
     graph: GraphConfig | None = None
     ews: EwsConfig | None = None
+    retry: RetryConfig = RetryConfig()
 
     @field_validator("address")
     @classmethod
@@ -181,10 +202,32 @@ class RouteConfig(_Section):
     cues: list[str] = []
 
 
+class ProtocolRouteConfig(_Section):
+    """Overrides for one built-in protocol route (``[routing.protocol.<rule-name>]``).
+
+    Unset keys keep the rule's defaults; ``notify`` and ``cues`` replace the built-in
+    lists when given (``[]`` clears them), ``extra_cues`` adds to them. ``notify`` and
+    ``mailbox`` take addresses or roster roles (``monitoring_officer``, ``s151_officer``,
+    ``chief_executive``, ``leader``).
+    """
+
+    enabled: bool = True
+    service: str = ""
+    mailbox: str = ""
+    manager: str = ""
+    notify: list[str] | None = None
+    cues: list[str] | None = None
+    extra_cues: list[str] = []
+
+
 class RoutingConfig(_Section):
     default_route: str = "democratic_services"
     triage_mailbox: str = ""
     services: dict[str, RouteConfig] = {}
+    # The order of the routing chain by rule name (``mqtriage rules list``); empty keeps
+    # the built-in order. Rules left out are not used; the default route always ends it.
+    chain: list[str] = []
+    protocol: dict[str, ProtocolRouteConfig] = {}
 
 
 class WarningsConfig(_Section):
@@ -241,7 +284,26 @@ class WebConfig(_Section):
     entra_tenant_id: str = ""
     entra_client_id: str = ""
     entra_client_secret_env: str = ""
-    roles_file: Path | None = None
+    roles_file: Path | None = None  # TOML: democratic_services = [...], [service_managers] "name@x" = ["planning"]
+    # The dashboard (bot/web); entra_* together or not at all (checked when it starts).
+    entra_authority_host: str = "https://login.microsoftonline.com"
+    entra_ca_file: str = ""  # a TLS-inspecting proxy's CA, as for the mailbox backends
+    public_url: str = ""  # how people reach it, e.g. https://mq.council.gov.uk (Entra redirect URI: + /auth/callback)
+    trusted_proxies: int = Field(default=0, ge=0, le=5)  # reverse proxies in front whose X-Forwarded-* to believe
+    secret_key_env: str = ""  # names the variable with the cookie-signing key; empty = a new key each start
+    session_minutes: int = Field(default=480, ge=5, le=1440)
+    secure_cookies: bool | None = None  # None: Secure cookies unless plain http on a loopback address
+    page_size: int = Field(default=50, ge=10, le=500)
+    democratic_services: list[str] = []  # sign-in names who see every case (also from roles_file)
+    service_managers: dict[str, list[str]] = {}  # sign-in name -> services whose cases they see
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and not value.startswith(("https://", "http://127.0.0.1", "http://localhost", "http://[::1]")):
+            raise ValueError(f"must be an https:// address (or loopback http), got {value!r}")
+        return value
 
 
 class Config(_Section):

@@ -27,6 +27,11 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _RedactingTextFormatter(logging.Formatter):
+    def formatException(self, ei) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+        return redact(super().formatException(ei))
+
+
 class _JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         data = {
@@ -39,7 +44,7 @@ class _JsonFormatter(logging.Formatter):
             if hasattr(record, key):
                 data[key] = redact(str(getattr(record, key)))
         if record.exc_info:
-            data["exception"] = self.formatException(record.exc_info)
+            data["exception"] = redact(self.formatException(record.exc_info))  # tracebacks quote values too
         return json.dumps(data, ensure_ascii=False)
 
 
@@ -47,7 +52,7 @@ def setup_logging(level: str = "INFO", json_lines: bool = False, redact_addresse
     REDACT["enabled"] = redact_addresses
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_RedactingFilter())
-    handler.setFormatter(_JsonFormatter() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_JsonFormatter() if json_lines else _RedactingTextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

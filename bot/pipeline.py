@@ -20,6 +20,7 @@ from bot.parse import parse_message
 from bot.services import Services
 from bot.state import MessageState, PlannedAction
 from rules.base import RuleContext
+from rules.text import lemma_doc
 from storage.models import Case, FindingRow, OutboxItem, SeenMessage
 from storage.store import case_ref, idempotency_key, jsonable
 
@@ -49,6 +50,8 @@ def classify_stage(services: Services, state: MessageState) -> None:
     result = services.detectors.classify(state.message)
     state.findings = result.findings
     state.member = result.member
+    # The Doc the detectors read, for rules that match words and lemmas (routing cues).
+    state.doc = getattr(result, "doc", None) or lemma_doc(state.message)
 
 
 # --- decide ------------------------------------------------------------------------
@@ -194,12 +197,20 @@ def _open_case(services: Services, s: Session, state: MessageState, now: datetim
 
 
 def _continue_case(services: Services, s: Session, case: Case, state: MessageState, now: datetime) -> None:
-    """A member writing again in an answered thread reopens it (the case clock issue extends this)."""
+    """A member writing again in an answered thread reopens it, with a new due date (see bot.case_clock)."""
     if state.member is not None and case.status == "answered" and state.flag("enquiry"):
         case.status = "open"
         case.answered_at = None
         case.updated_at = now
-        services.store.audit(s, "case-reopened", mailbox=services.mailbox_name, case_id=case.id, ref=case.ref)
+        deadline = state.deadline
+        if deadline is not None and not state.preexisting:
+            # The new message is a new request: its own clock, reminders and escalation.
+            case.day_of_receipt, case.due, case.acknowledge_by = deadline.day_of_receipt, deadline.due, deadline.acknowledge_by
+            case.member_deadline, case.member_deadline_text = deadline.member_deadline, deadline.member_deadline_text
+            case.member_deadline_unreasonable = deadline.member_deadline_unreasonable
+            case.interim_at = case.interim_estimate = case.reminded_at = case.escalated_at = None
+        services.store.audit(s, "case-reopened", mailbox=services.mailbox_name, case_id=case.id, ref=case.ref,
+                             due=case.due)
     for label in ("third_party_cc", "personal_interest", "complaint"):
         if state.flag(label) and not case.flags.get(label):
             case.flags = {**case.flags, label: True}

@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
+
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from bot.backends.base import AuthenticationFailed, BackendError, RawItem, TransientBackendError
 from bot.delivery import deliver_pending
@@ -42,11 +45,20 @@ class CycleReport:
     delivered: int = 0
     refs: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    labels: Counter[str] = field(default_factory=Counter)  # processed messages per true label (metrics)
+    actions: Counter[str] = field(default_factory=Counter)  # queued actions per kind (metrics)
+    clock_changes: int = 0  # cases answered or paused by officers' replies (bot.case_clock)
 
 
-def poll_once(services: Services, progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] = lambda: False) -> CycleReport:
+# Not the message's fault: stop the cycle and retry later rather than count it against the message.
+NOT_THE_MESSAGE = (TransientBackendError, AuthenticationFailed, OperationalError, InterfaceError)
+
+
+def poll_once(services: Services, progress: Callable[[int, int], None] | None = None, should_stop: Callable[[], bool] = lambda: False,
+              report: CycleReport | None = None) -> CycleReport:
+    """``report``, if given, is filled in place, so a cycle that raises still tells what it did."""
     started = time.monotonic()
-    report = CycleReport()
+    report = report if report is not None else CycleReport()
     store, mailbox, name = services.store, services.mailbox, services.mailbox_name
     report.delivered += deliver_pending(services)  # finish what a crash interrupted
     _finish_decided(services, report)
@@ -66,8 +78,23 @@ def poll_once(services: Services, progress: Callable[[int, int], None] | None = 
             cursor = batch.cursor
         if not batch.more:
             break
+    _case_clock(services, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _case_clock(services: Services, report: CycleReport) -> None:
+    """Officers' replies that left the mailbox answer or pause cases (after the inbox, so the cases exist)."""
+    if not hasattr(services.mailbox, "fetch_sent"):
+        return  # this backend cannot read sent mail yet
+    from bot.case_clock import record_sent
+
+    try:
+        report.clock_changes += record_sent(services)
+    except (TransientBackendError, AuthenticationFailed):
+        raise
+    except BackendError as exc:
+        log.error("could not read sent mail for the case clock: %s", exc)
 
 
 def _enabled_at(services: Services) -> datetime | None:
@@ -116,8 +143,8 @@ def process_item(services: Services, item: RawItem, enabled_at: datetime | None,
         ctx = rule_context(services, state)
         decide_stage(services, ctx, state)
         record_stage(services, state, attempt.pk)
-    except (TransientBackendError, AuthenticationFailed):
-        raise  # the mailbox, not the message: stop the cycle, retry later
+    except NOT_THE_MESSAGE:
+        raise  # the mailbox or the database, not the message: stop the cycle, retry later
     except Exception:
         error = traceback.format_exc(limit=20)
         if attempt.attempts >= services.config.bot.max_attempts:
@@ -133,9 +160,12 @@ def process_item(services: Services, item: RawItem, enabled_at: datetime | None,
     report.processed += 1
     if state.case_ref:
         report.refs.append(state.case_ref)
+    report.labels.update(name for name, finding in state.findings.items() if finding.value)
+    if not state.suppress_automatic_mail:
+        report.actions.update(action.kind for action in state.planned)
     log.info("decided %s: case=%s route=%s suppressed=%s planned=%s", item.backend_id, state.case_ref,
              state.route.service if state.route else None, ",".join(state.suppress_automatic_mail) or "-",
-             ",".join(a.kind for a in state.planned) or "-", extra={"case": state.case_ref or "", "event": "decided"})
+             ",".join(a.kind for a in state.planned) or "-", extra={"case": state.case_ref or "", "event": "decided", "mailbox": name})
 
 
 def _is_preexisting(services: Services, received: datetime, enabled_at: datetime | None, resync: bool) -> bool:

@@ -70,6 +70,9 @@ class MessageState:
     suppress_automatic_mail: list[str] = field(default_factory=list)
     case_ref: str | None = None
     preexisting: bool = False  # mail from before the bot was enabled: record, never act
+    # The classify stage's spaCy Doc (new text + subject), for rules that read words and
+    # lemmas; None when no classify stage ran (rules then lemmatize the text themselves).
+    doc: Any = field(default=None, repr=False, compare=False)
 
     def flag(self, label: str) -> bool:
         finding = self.findings.get(label)

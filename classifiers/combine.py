@@ -19,13 +19,21 @@ FORWARD_MARKERS = ("forwarded message", "begin forwarded message", "original mes
 
 
 def own_words_end(doc: Doc) -> int:
-    """Where the sender's own words end: forwarded or quoted material is someone else's."""
-    lowered = doc.text.lower()
-    cut = len(doc.text)
+    """Where the sender's own words end: forwarded or quoted material is someone else's.
+
+    Computed once per Doc (``doc.text`` rebuilds the string on every access).
+    """
+    cached = doc.user_data.get("mq_own_end")
+    if cached is not None:
+        return int(cached)
+    text = doc.text
+    lowered = text.lower()
+    cut = len(text)
     for marker in FORWARD_MARKERS:
         pos = lowered.find(marker)
         if 0 <= pos < cut:
             cut = pos
+    doc.user_data["mq_own_end"] = cut
     return cut
 
 

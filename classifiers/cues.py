@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.tokens import Doc
+
+from classifiers.fastmatch import compile_patterns, doc_tokens, find_spans
 
 L = "LEMMA"
 
@@ -24,7 +24,10 @@ KIN = ["wife", "husband", "partner", "son", "daughter", "sons", "daughters", "br
 OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "drive", "driveway", "cottage", "flat", "bungalow",
          "business", "company", "firm", "farm", "shop", "pub", "practice", "yard", "premises", "restaurant", "cafe", "café",
          "hotel", "store", "salon", "surgery", "garage", "stall", "allotment", "holiday", "let", "lettings", "agency", "workshop", "b&b",
-         "flats", "close", "door", "doorstep", "street", "road", "lane", "cars", "car", "lorries", "tenants", "plot", "barn", "paddock"]
+         "flats", "close", "door", "doorstep", "street", "road", "lane", "cars", "car", "lorries", "tenants", "plot", "barn", "paddock",
+         "kitchen", "landing", "windows", "window", "roof", "wall", "walls", "fence", "hedge", "garage", "boat", "mooring", "van",
+         "catch", "chippy", "cattle", "sheep", "herd", "livestock", "gate", "drains", "cellar", "cellars", "yard", "orchard",
+         "caravan", "chalet", "tearoom", "bakery", "kennels", "stables", "nursery", "lorry", "trailer", "tractor", "quarry"]
 ROLES = ["chair", "chairman", "chairwoman", "chairperson", "secretary", "treasurer", "trustee", "director", "president",
          "member", "governor", "volunteer", "partner", "shareholder", "owner", "landlord", "employee", "patron", "founder",
          "steward", "elder", "warden", "churchwarden", "vice-chair", "vice", "coach", "captain", "manager", "organiser", "organizer"]
@@ -47,6 +50,8 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "conflict"}, {"LOWER": "of"}, {"LOWER": "interest"}],
     ],
     "interest_kin": [
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "great", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
+        [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "mother", "father"]}}, {"LOWER": {"IN": ["'s", "’s"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "elderly", "late", "eldest", "youngest"]}, "OP": "?"},
          {"LOWER": {"IN": KIN}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["'s", "’s"]}}],
@@ -111,7 +116,8 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["noted", "sorted", "resolved", "fixed", "done", "closed"]}}],
         [{"LOWER": {"IN": ["close", "closed"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["case", "query", "enquiry", "ticket"]}}],
         [{"LOWER": {"IN": ["no", "nothing"]}}, {"LOWER": {"IN": ["action", "further", "need"]}}],
-        [{"LOWER": {"IN": ["fyi", "for"]}}, {"LOWER": {"IN": ["information", "info"]}, "OP": "?"}],
+        [{"LOWER": "fyi"}],
+        [{"LOWER": "for"}, {"LOWER": {"IN": ["information", "info"]}}],
     ],
 }
 
@@ -125,17 +131,13 @@ def make_cues(nlp: Language, name: str) -> "CueMarker":
 
 class CueMarker:
     def __init__(self, nlp: Language) -> None:
-        self.matcher = Matcher(nlp.vocab)
-        for key, patterns in PATTERNS.items():
-            self.matcher.add(f"mq.{key}", patterns)
+        # Compiled once: see classifiers/fastmatch.py for why not Matcher at run time.
+        self.compiled = {f"mq.{key}": compile_patterns(patterns) for key, patterns in PATTERNS.items()}
 
     def __call__(self, doc: Doc) -> Doc:
-        found: dict[str, list[Span]] = {k: [] for k in SPAN_KEYS}
-        for match_id, start, end in self.matcher(doc):
-            key = doc.vocab.strings[match_id]
-            found[key].append(doc[start:end])
-        for key, spans in found.items():
-            doc.spans[key] = filter_spans(spans)
+        tokens = doc_tokens(doc)
+        for key, compiled in self.compiled.items():
+            doc.spans[key] = find_spans(doc, compiled, tokens)
         return doc
 
     # The component carries no trained state: patterns live in the code, by version.

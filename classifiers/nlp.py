@@ -16,6 +16,7 @@ import spacy
 from spacy.language import Language
 
 import classifiers.cues  # noqa: F401  registers mq_cues_v1
+import classifiers.lemmas  # noqa: F401  registers mq_lookup_lemmatizer_v1
 from classifiers.combine import load_weights
 
 MODEL_DIR = Path(__file__).with_name("model")
@@ -25,8 +26,9 @@ TEXT_LABELS = ("enquiry", "personal_interest", "complaint")
 def blank_pipeline() -> Language:
     """Tokenizer, sentences, lemmas and cue spans; no trained weights."""
     nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    # No sentencizer: sentences are only needed around evidence spans, which
+    # classifiers/text.py finds in the text itself (cheaper than splitting every doc).
+    nlp.add_pipe("mq_lookup_lemmatizer_v1", name="lemmatizer")
     nlp.add_pipe("mq_cues_v1")
     nlp.initialize()
     return nlp
@@ -35,8 +37,6 @@ def blank_pipeline() -> Language:
 def base_pipeline(name: str) -> Language:
     """An installed pretrained pipeline (e.g. ``en_core_web_sm``) plus our cue component."""
     nlp = spacy.load(name, exclude=["ner"])
-    if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
     nlp.add_pipe("mq_cues_v1")
     return nlp
 

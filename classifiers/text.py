@@ -42,13 +42,28 @@ _OFFICER_WORDS = re.compile(
 _PUBLIC = {"public interest", "interested", "interest on", "interest charged", "expression of interest", "expressions of interest"}
 
 
-def sentence_of(span: Span) -> Span:
-    return span.sent if span.doc.has_annotation("SENT_START") else span
+_SENTENCE_END = re.compile(r"[.!?]+[\s\"'”’)]*\s|\n\s*\n|\n(?=\s*[-*•>])")
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end), from punctuation and blank lines in the text."""
+    left = 0
+    for m in _SENTENCE_END.finditer(text, 0, start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, end)
+    right = m.start() + 1 if m else len(text)
+    return left, min(right, len(text))
 
 
 def span_evidence(span: Span, offset: int, detail: str) -> Evidence:
-    sent = sentence_of(span)
-    return Evidence("body", sent.text.strip()[:400], offset + sent.start_char, offset + sent.end_char, f"{detail}: '{span.text}'")
+    text = doc_text(span.doc)
+    left, right = sentence_bounds(text, span.start_char, span.end_char)
+    if span.doc.has_annotation("SENT_START"):  # a council's parser knows better
+        left, right = span.sent.start_char, span.sent.end_char
+    sentence = text[left:right]
+    stripped = sentence.strip()
+    left += len(sentence) - len(sentence.lstrip())
+    return Evidence("body", stripped[:400], offset + left, offset + left + len(stripped), f"{detail}: '{span.text}'")
 
 
 def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
@@ -56,6 +71,20 @@ def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
 
 
 Scorer = Callable[[Doc, str, float], float]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` rebuilds the string on every access: keep it once per Doc."""
+    text = doc.user_data.get("mq_text")
+    if text is None:
+        text = doc.user_data["mq_text"] = doc.text
+    return text
+
+
+def classifier_evidence(doc: Doc, offset: int) -> Evidence:
+    """When no cue span explains a classifier decision, show the opening of the text."""
+    text = doc_text(doc)
+    return Evidence("body", text.strip()[:200], offset, offset + min(len(text), 200), "classifier")
 
 
 @detector(ENQUIRY, "Does the message need a substantive response? Headers and structure first, then the trained text classifier.", ("enquiry",))
@@ -75,7 +104,7 @@ class EnquiryDetector:
         value = bool(score >= threshold)
         evidence = tuple(span_evidence(s, offset, "request") for s in list(doc.spans.get("mq.request", []))[:2]) if value else ()
         if value and not evidence:
-            evidence = (Evidence("body", doc.text.strip()[:200], offset, offset + min(len(doc.text), 200), "classifier"),)
+            evidence = (classifier_evidence(doc, offset),)
         return Finding("enquiry", value, score, ENQUIRY, evidence)
 
     def structural(self, message: Message, directory: Directory) -> Evidence | None:
@@ -126,7 +155,7 @@ class InterestDetector:
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
         evidence = tuple(span_evidence(s, offset, kind) for s in spans[:2]) or (
-            Evidence("body", doc.text.strip()[:200], offset, offset + min(200, len(doc.text)), "classifier"),
+            classifier_evidence(doc, offset),
         )
         return Finding("personal_interest", True, score, INTEREST, evidence, kind=kind)
 
@@ -146,10 +175,10 @@ class ComplaintDetector:
         score = score_of(doc, "complaint", fallback)
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
-        about, about_evidence = complaint_about(doc.text, offset, directory, message)
+        about, about_evidence = complaint_about(doc_text(doc), offset, directory, message)
         evidence = tuple(span_evidence(s, offset, "dissatisfaction") for s in cues[:2]) + about_evidence
         if not evidence:
-            evidence = (Evidence("body", doc.text.strip()[:200], offset, offset + min(200, len(doc.text)), "classifier"),)
+            evidence = (classifier_evidence(doc, offset),)
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
 
 

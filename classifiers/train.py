@@ -71,7 +71,7 @@ def fit_textcat(train_examples: list[TextExample], epochs: int = EPOCHS, seed: i
         rng.shuffle(order)
         for start in range(0, len(order), 16):
             batch = [examples[i] for i in order[start : start + 16]]
-            nlp.update(batch, sgd=optimizer, drop=0.2, losses={}, exclude=["sentencizer", "lemmatizer", "mq_cues_v1"])
+            nlp.update(batch, sgd=optimizer, drop=0.2, losses={}, exclude=["lemmatizer", "mq_cues_v1"])
     return nlp
 
 

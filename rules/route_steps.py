@@ -1,4 +1,8 @@
-"""Protocol routes tried in order before the council's service cues (extended in the rules issue)."""
+"""Extra route hooks a council's own code may add in front of the routing chain.
+
+The protocols' routes are rules (``rules/routes/``) run in the order of
+``rules.chain.ROUTING_CHAIN``; nothing is needed here by default.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,5 @@ from typing import Callable
 
 from bot.state import MessageState, Route
 from rules.base import RuleContext
-from rules.routing import triage_route
 
-
-def unknown_sender(ctx: RuleContext, state: MessageState) -> Route | None:
-    if state.member is None:
-        return triage_route(ctx, "sender is not on the members roster: human triage, no automatic reply")
-    return None
-
-
-DEFAULT_ROUTE_STEPS: tuple[Callable[[RuleContext, MessageState], Route | None], ...] = (unknown_sender,)
+DEFAULT_ROUTE_STEPS: tuple[Callable[[RuleContext, MessageState], Route | None], ...] = ()

@@ -17,11 +17,24 @@ class BackendError(Exception):
 
 
 class TransientBackendError(BackendError):
-    """Known-transient (throttling, busy server, dropped connection): retry with back-off."""
+    """Known-transient (throttling, busy server, dropped connection): retry with back-off.
+
+    ``retry_after`` carries the server's own request (HTTP Retry-After, EWS
+    BackOffMilliseconds) in seconds, so a retry policy can honour it.
+    """
+
+    def __init__(self, message: str = "", retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class AuthenticationFailed(BackendError):
     """Credentials refused or revoked: fail fast, never spin."""
+
+
+class PermissionDenied(AuthenticationFailed):
+    """Signed in, but not allowed (Graph/EWS 403, impersonation refused): stop the cycle, as for
+    refused credentials, rather than fail every message one by one."""
 
 
 class CursorExpired(BackendError):

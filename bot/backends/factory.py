@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from bot.backends.base import Mailbox
+from bot.backends.retry import RetryPolicy
 from bot.config import Config
 
 
-def open_mailbox(config: Config) -> Mailbox:
+def retry_policy_for(config: Config) -> RetryPolicy:
+    """Production back-off from ``[mailbox.retry]``; tests and the CLI pass FAIL_FAST instead."""
+    r = config.mailbox.retry
+    return RetryPolicy(max_attempts=r.max_attempts, base_delay=r.base_delay_seconds, max_delay=r.max_delay_seconds, ceiling=r.ceiling_seconds)
+
+
+def open_mailbox(config: Config, retry: RetryPolicy | None = None) -> Mailbox:
+    """``retry`` overrides ``[mailbox.retry]`` (tests and the CLI pass FAIL_FAST)."""
     kind = config.mailbox.backend
     if kind == "maildir":
         from bot.backends.maildir import MaildirMailbox
@@ -16,13 +24,13 @@ def open_mailbox(config: Config) -> Mailbox:
     if kind == "imap":
         from bot.backends.imap import ImapMailbox
 
-        return ImapMailbox.from_config(config)
+        return ImapMailbox.from_config(config, retry)
     if kind == "graph":
         from bot.backends.graph import GraphMailbox
 
-        return GraphMailbox.from_config(config)
+        return GraphMailbox.from_config(config, retry)
     if kind == "ews":
         from bot.backends.ews import EwsMailbox
 
-        return EwsMailbox.from_config(config)
+        return EwsMailbox.from_config(config, retry)
     raise ValueError(f"unknown backend {kind!r}")

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bot.backends.base import BackendError, FetchBatch, Outgoing, RawItem
-from bot.outgoing import build_mime
+from bot.outgoing import KEY_HEADER, build_mime
 
 KEYWORD = "$MQProcessed"
 QUARANTINE_KEYWORD = "$MQQuarantined"
@@ -56,6 +56,42 @@ class MaildirMailbox:
         except KeyError:
             raise BackendError(f"{self.path}: message {backend_id} has gone") from None
         return RawItem(backend_id=backend_id, raw=raw)
+
+    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+        """Officers' replies that left the mailbox (the ``.Sent`` folder), oldest first.
+
+        Optional: see ``bot.case_clock``. Our own automatic mail (it carries
+        ``X-MQ-Idempotency-Key``) is skipped. The cursor is the last item's
+        ``mtime|name``: items are returned strictly after it, so nothing is read twice.
+        """
+        entries: list[tuple[float, str, Path]] = []
+        for sub in ("cur", "new"):
+            directory = self.path / ".Sent" / sub
+            if not directory.is_dir():
+                continue
+            for entry in os.scandir(directory):
+                if entry.name.startswith(".") or not entry.is_file():
+                    continue
+                try:
+                    entries.append((entry.stat().st_mtime, entry.name.split(":2,")[0], Path(entry.path)))
+                except OSError:
+                    continue  # moved or deleted while we looked
+        after = _sent_cursor(cursor)
+        entries = sorted(e for e in entries if (e[0], e[1]) > after)
+        items: list[RawItem] = []
+        last = cursor
+        for mtime, name, path in entries:
+            if len(items) >= limit:
+                return FetchBatch(items=items, cursor=last, more=True)
+            last = f"{mtime:.6f}|{name}"
+            try:
+                raw = path.read_bytes()
+            except OSError:
+                continue
+            if name.endswith(".mqtriage.eml") or _has_key_header(raw):
+                continue
+            items.append(RawItem(backend_id=f".Sent/{name}", raw=raw))
+        return FetchBatch(items=items, cursor=last, more=False)
 
     # --- marking ---------------------------------------------------------------
     def mark_processed(self, backend_id: str) -> None:
@@ -154,3 +190,18 @@ class MaildirMailbox:
             tmp.write_text("".join(f"{i} {w}\n" for w, i in sorted(known.items(), key=lambda kv: kv[1])))
             os.replace(tmp, path)
         return {w: chr(ord("a") + i) for w, i in known.items()}
+
+
+def _sent_cursor(cursor: str | None) -> tuple[float, str]:
+    if not cursor:
+        return (-1.0, "")
+    mtime, _, name = cursor.partition("|")
+    try:
+        return (float(mtime), name)
+    except ValueError:
+        return (-1.0, "")
+
+
+def _has_key_header(raw: bytes) -> bool:
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0]
+    return any(line.lower().startswith(KEY_HEADER.lower().encode() + b":") for line in head.splitlines())

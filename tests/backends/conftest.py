@@ -267,9 +267,13 @@ def ews_fake(monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def ews_oauth_fake(graph_fake: Any):  # type: ignore[no-untyped-def]
-    """EWS accepting tokens from the Entra fake (audience https://outlook.office365.com)."""
+def ews_oauth_fake(graph_fake: Any, tls: TlsFiles, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    """EWS over HTTPS (OAuth refuses plain HTTP) accepting tokens from the Entra fake
+    (audience https://outlook.office365.com). exchangelib's requests sessions trust the test
+    CA through REQUESTS_CA_BUNDLE, as TESTING-NOTES advises."""
     from .fake_ews import EwsFake
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls.ca))
 
     def token_ok(token: str) -> bool:
         expiry, audience = graph_fake.tokens.get(token, (0.0, ""))
@@ -277,7 +281,7 @@ def ews_oauth_fake(graph_fake: Any):  # type: ignore[no-untyped-def]
 
         return expiry > time.time() and audience == "https://outlook.office365.com"
 
-    fake = EwsFake(mailbox=MAILBOX, token_ok=token_ok).start()
+    fake = EwsFake(mailbox=MAILBOX, token_ok=token_ok, tls=tls.server_context()).start()
     yield fake
     fake.stop()
 

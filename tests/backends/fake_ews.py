@@ -67,7 +67,7 @@ class EwsItem:
 
 
 class EwsFake:
-    def __init__(self, *, mailbox: str, basic: tuple[str, str] | None = None, token_ok: Callable[[str], bool] | None = None) -> None:
+    def __init__(self, *, mailbox: str, basic: tuple[str, str] | None = None, token_ok: Callable[[str], bool] | None = None, tls: Any = None) -> None:
         self.mailbox = mailbox.lower()
         self.basic = basic
         self.token_ok = token_ok
@@ -85,7 +85,7 @@ class EwsFake:
         self.reject_all = False  # every request answered 401 (credentials revoked)
         self.reject_tokens: set[str] = set()  # tokens Exchange refuses although they have not expired
         self.sent: list[EwsItem] = []
-        self.server = FakeServer(self.handle)
+        self.server = FakeServer(self.handle, tls)
 
     @property
     def endpoint(self) -> str:
@@ -311,7 +311,11 @@ class EwsFake:
             except ValueError:
                 since = -1
             if since < self.min_state:
-                return self._error("SyncFolderItems", "ErrorInvalidSyncStateData", "Synchronization state data is corrupt or otherwise invalid.")
+                # The error still carries an empty SyncState and IncludesLastItemInRange, as
+                # Exchange's does; exchangelib reads them before it looks at ResponseClass.
+                return self._wrap("SyncFolderItems", [self._error_message(
+                    "SyncFolderItems", "ErrorInvalidSyncStateData", "Synchronization state data is corrupt or otherwise invalid.",
+                    "<m:SyncState/><m:IncludesLastItemInRange>true</m:IncludesLastItemInRange>")])
         events: list[tuple[int, str]] = []
         fields = self._fields(op)
         for item in self.items.values():
@@ -419,18 +423,12 @@ class EwsFake:
                 return self._error("FindItem", "ErrorInvalidRestriction", "This fake only filters on one extended property.")
             wanted = (f"{uri.get('DistinguishedPropertySetId') or uri.get('PropertySetId')}/{uri.get('PropertyName')}".lower(), constant.get("Value", ""))
         fields = self._fields(op)
-        messages = []
+        messages = []  # one response message per parent folder, in request order
         for parent in parents:
             found = [i for i in self.items.values() if i.folder == parent and (wanted is None or i.props.get(wanted[0]) == wanted[1])]
             messages.append('<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
                             f'<m:RootFolder IndexedPagingOffset="{len(found)}" TotalItemsInView="{len(found)}" IncludesLastItemInRange="true">'
                             "<t:Items>" + "".join(self._item_xml(i, fields) for i in found) + "</t:Items></m:RootFolder></m:FindItemResponseMessage>")
-        # One FindItem over several folders answers with one response message listing them all.
-        if len(messages) > 1:
-            found_all = [i for p in parents for i in self.items.values() if i.folder == p and (wanted is None or i.props.get(wanted[0]) == wanted[1])]
-            messages = ['<m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
-                        f'<m:RootFolder IndexedPagingOffset="{len(found_all)}" TotalItemsInView="{len(found_all)}" IncludesLastItemInRange="true">'
-                        "<t:Items>" + "".join(self._item_xml(i, fields) for i in found_all) + "</t:Items></m:RootFolder></m:FindItemResponseMessage>"]
         return self._wrap("FindItem", messages)
 
     def _mime_of(self, item: EwsItem) -> bytes:

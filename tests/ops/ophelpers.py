@@ -14,6 +14,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -176,9 +177,9 @@ def drafts(maildir: Path) -> list[Path]:
 class PgInstance:
     """A private PostgreSQL server this test may stop and start (the shared one stays up)."""
 
-    def __init__(self, base: Path) -> None:
-        self.base = base
-        base.mkdir(parents=True, exist_ok=True)
+    def __init__(self) -> None:
+        # Not under pytest's tmp root: that is 0700 under root and the postgres user must reach it.
+        self.base = base = Path(tempfile.mkdtemp(prefix="mq-ops-pg-"))
         base.chmod(0o755)
         self.data = base / "data"
         self.port = free_port()
@@ -193,10 +194,11 @@ class PgInstance:
 
     def start(self) -> None:
         subprocess.run(self.prefix + [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.base / "log"), "-w", "-o",
-                                      f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off"], check=True, capture_output=True)
+                                      f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.base} -c fsync=off", "start"], check=True, capture_output=True)
 
     def stop(self, mode: str = "fast") -> None:
         subprocess.run(self.prefix + [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"], check=True, capture_output=True)
 
     def destroy(self) -> None:
         subprocess.run(self.prefix + [str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop"], capture_output=True)
+        shutil.rmtree(self.base, ignore_errors=True)

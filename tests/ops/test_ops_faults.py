@@ -92,7 +92,7 @@ def test_sigterm_finishes_the_message_in_hand_releases_the_lease_and_exits(tmp_p
     folder.mkdir()
     config = ops_config(folder, pg_url, lease=30)  # long lease: a successor must not have to wait for it
     maildir = folder / "mailbox"
-    total = 150
+    total = 80
     for n in range(total):
         deliver(maildir, member_enquiry(n))
     db = Db(pg_url)
@@ -122,7 +122,7 @@ def test_sigterm_finishes_the_message_in_hand_releases_the_lease_and_exits(tmp_p
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_mailbox_and_database_outages_cause_no_crash_loop_no_loss_and_no_repeat(tmp_path: Path) -> None:
-    pg = PgInstance(tmp_path / "pg")
+    pg = PgInstance()
     folder = tmp_path / "council"
     folder.mkdir()
     port = free_port()

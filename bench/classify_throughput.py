@@ -1,0 +1,79 @@
+"""Throughput of the detector pipeline vs the tokenizer alone and a keyword baseline.
+
+Run by hand (not a test):  python bench/classify_throughput.py [--n 5000]
+Pins itself to one core; messages are the corpus's own .eml files, cycled to N.
+Reports docs/second for each variant, the ratio full/tokenizer, and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+from bot.config import load_config  # noqa: E402
+from bot.directory import load_directory  # noqa: E402
+from bot.parse import parse_message  # noqa: E402
+from classifiers.pipeline import Detectors, text_for  # noqa: E402
+
+KEYWORDS = re.compile(r"\b(declare|interest|complain|complaint|unacceptable|please|could you|\?)", re.I)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=5000)
+    args = parser.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {0})
+    files = sorted((ROOT / "corpus").rglob("*.eml"))
+    raws = [p.read_bytes() for p in files]
+    raws = (raws * (args.n // len(raws) + 1))[: args.n]
+    directory = load_directory(load_config(ROOT / "config.example.toml"))
+    detectors = Detectors.load(directory)
+    nlp = detectors.nlp
+
+    t = time.perf_counter()
+    messages = [parse_message(r, str(i)) for i, r in enumerate(raws)]
+    parse_s = time.perf_counter() - t
+    texts = [text_for(m) for m in messages]
+
+    t = time.perf_counter()
+    for doc in nlp.tokenizer.pipe(texts, batch_size=256):
+        pass
+    tok_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    hits = sum(bool(KEYWORDS.search(x)) for x in texts)
+    kw_s = time.perf_counter() - t
+
+    t = time.perf_counter()
+    for _ in detectors.classify_many(messages, batch_size=256):
+        pass
+    full_s = time.perf_counter() - t
+
+    n = len(messages)
+    print(f"messages: {n} (cycled from {len(files)} corpus files), one core")
+    print(f"parse (MIME → Message):       {n / parse_s:8.0f} msg/s")
+    print(f"tokenizer only:               {n / tok_s:8.0f} docs/s")
+    print(f"keyword-rule baseline:        {n / kw_s:8.0f} docs/s  ({hits} hits)")
+    print(f"full detector pipeline:       {n / full_s:8.0f} docs/s")
+    print(f"full / tokenizer-only:        {tok_s / full_s:8.1%}  (target ≥ 70%)")
+    print(f"peak RSS:                     {rss_mb():8.0f} MB  (target < 400 MB)")
+
+
+if __name__ == "__main__":
+    main()

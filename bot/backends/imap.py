@@ -1,0 +1,437 @@
+"""IMAP (IMAPClient) for reading and marking, SMTP submission for sending.
+
+The cursor is ``imap1:<UIDVALIDITY>:<last UID>[:<HIGHESTMODSEQ>]``. A poll SELECTs the
+folder and compares the server's UIDNEXT with the cursor: when nothing has arrived, that
+one round trip is the whole poll, whether the folder holds a thousand messages or a
+hundred thousand. Otherwise ``UID SEARCH UID n:* UNKEYWORD $MQProcessed ...`` finds the
+new ones. A changed UIDVALIDITY means every UID we stored is meaningless: the next
+batch starts again from the first message with ``resync=True`` (the store recognises
+what it has seen by Message-ID, and mail older than the first poll is pre-existing).
+
+Backend ids are ``<UIDVALIDITY>:<UID>``, so a UID reused after UIDVALIDITY changes can
+never be mistaken for a message already handled. CONDSTORE/QRESYNC are enabled where
+offered; HIGHESTMODSEQ is kept in the cursor for diagnosis (new mail is detected by
+UIDNEXT alone, which every server has).
+
+Processed state is the keyword ``$MQProcessed`` (the same one the Maildir backend
+writes, so a Maildir served by Dovecot keeps it). Quarantined messages get
+``$MQQuarantined`` and ``\\Flagged`` and move to the Quarantine folder.
+Drafts are APPENDed to Drafts with ``\\Draft``. Sending is SMTP submission plus an
+APPENDed copy in Sent; see :meth:`ImapMailbox.send` for how that stays exactly-once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import socket
+import ssl
+from datetime import datetime, timezone
+from typing import Any, Callable, TypeVar
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+
+from bot.backends.base import AuthenticationFailed, BackendError, FetchBatch, Outgoing, RawItem, TransientBackendError
+from bot.backends.retry import FAIL_FAST, RetryPolicy
+from bot.backends.smtp import SmtpSubmission, require_tls_off_loopback
+from bot.outgoing import KEY_HEADER, build_mime
+
+log = logging.getLogger("mqtriage.backends.imap")
+
+KEYWORD = "$MQProcessed"
+QUARANTINE_KEYWORD = "$MQQuarantined"
+SENDING_KEYWORD = "$MQSending"  # on a Sent copy whose SMTP hand-over is not yet confirmed
+CURSOR_PREFIX = "imap1"
+_APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
+T = TypeVar("T")
+
+
+class ImapMailbox:
+    """See :class:`bot.backends.base.Mailbox`."""
+
+    def __init__(
+        self,
+        *,
+        address: str,
+        host: str,
+        port: int,
+        username: str,
+        password_env: str,
+        tls: str = "implicit",
+        name: str = "",
+        folder: str = "INBOX",
+        drafts_folder: str = "Drafts",
+        sent_folder: str = "Sent",
+        quarantine_folder: str = "Quarantine",
+        smtp: SmtpSubmission | None = None,
+        ssl_context: ssl.SSLContext | None = None,
+        timeout: float = 30.0,
+        retry: RetryPolicy = FAIL_FAST,
+    ) -> None:
+        require_tls_off_loopback(host, tls, "mailbox.imap.tls")
+        self.address = address
+        self.name = name or address
+        self.host, self.port, self.tls = host, port, tls
+        self.username, self.password_env = username, password_env
+        self.folder, self.drafts_folder, self.sent_folder, self.quarantine_folder = folder, drafts_folder, sent_folder, quarantine_folder
+        self.smtp = smtp
+        self.ssl_context = ssl_context
+        self.timeout = timeout
+        self.retry = retry
+        self._client: IMAPClient | None = None
+        self._selected: str | None = None
+        self._uidvalidity: int | None = None  # of self.folder, from the last SELECT
+        self._modseq: Any = None  # HIGHESTMODSEQ at that SELECT (CONDSTORE), kept in the cursor for diagnosis
+        self._condstore = False
+
+    @classmethod
+    def from_config(cls, config: Any, retry: RetryPolicy | None = None) -> "ImapMailbox":
+        from bot.backends.factory import retry_policy_for
+
+        section = config.mailbox.imap
+        context = ssl.create_default_context(cafile=str(config.resolve(section.ca_file)) if section.ca_file else None)
+        smtp = None
+        if section.smtp_host:
+            smtp = SmtpSubmission(
+                host=section.smtp_host, port=section.smtp_port, tls=section.smtp_tls,
+                username=section.smtp_username, password_env=section.smtp_password_env,
+                ssl_context=context, timeout=section.timeout_seconds,
+            )
+        return cls(
+            address=config.mailbox.address, name=config.mailbox.name, host=section.host, port=section.port,
+            username=section.username, password_env=section.password_env, tls=section.tls, folder=section.folder,
+            drafts_folder=section.drafts_folder, sent_folder=section.sent_folder, quarantine_folder=section.quarantine_folder,
+            smtp=smtp, ssl_context=context, timeout=section.timeout_seconds, retry=retry or retry_policy_for(config),
+        )
+
+    # --- reading ---------------------------------------------------------------
+    def fetch_new(self, cursor: str | None, limit: int) -> FetchBatch:
+        return self._call(lambda c: self._fetch_new(c, cursor, limit), "fetch new mail")
+
+    def _fetch_new(self, c: IMAPClient, cursor: str | None, limit: int) -> FetchBatch:
+        # The folder stays selected between polls: a SELECT costs time in proportion to the
+        # folder's size on Dovecot, while a UIDVALIDITY cannot change under a selection
+        # (the server ends the session instead, and we SELECT again on reconnecting).
+        if self._selected != self.folder or self._uidvalidity is None:
+            self._select(c, self.folder, force=True)
+        else:
+            c.noop()  # lets the server notice mail delivered since the last command (Dovecot syncs here)
+        validity = self._uidvalidity
+        assert validity is not None
+        stored_validity, last_uid = _parse_cursor(cursor)
+        resync = False
+        if stored_validity is not None and stored_validity != validity:
+            log.warning("%s: UIDVALIDITY changed (%s → %s): stored UIDs are void, resynchronising the folder", self.folder, stored_validity, validity)
+            last_uid, resync = 0, True
+        # NOOP + one UID-range SEARCH is the whole "nothing new" poll: it touches only UIDs above the
+        # cursor, so it costs the same on 1,000 messages as on 100,000. ("n:*" always matches
+        # the highest UID even below n, hence the filters.)
+        above = [u for u in c.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid]
+        if not above:
+            return FetchBatch(items=[], cursor=_cursor(validity, last_uid, self._modseq), resync=resync)
+        found = c.search(["UID", f"{last_uid + 1}:*", "UNKEYWORD", KEYWORD, "UNKEYWORD", QUARANTINE_KEYWORD])
+        uids = sorted(u for u in found if u > last_uid)
+        page, more = uids[:limit], len(uids) > limit
+        modseq = self._modseq
+        items: list[RawItem] = []
+        if page:
+            data = c.fetch(page, ["BODY.PEEK[]", "INTERNALDATE"])  # PEEK: people still see it unread
+            for uid in page:
+                entry = data.get(uid)
+                if entry is None:
+                    continue  # expunged between SEARCH and FETCH
+                items.append(RawItem(backend_id=f"{validity}:{uid}", raw=entry[b"BODY[]"], received=_aware(entry.get(b"INTERNALDATE"))))
+        newest = page[-1] if more else max(above + page)  # skip past mail already marked (by us, or another worker)
+        return FetchBatch(items=items, cursor=_cursor(validity, newest, modseq), resync=resync, more=more)
+
+    def fetch_one(self, backend_id: str) -> RawItem:
+        def op(c: IMAPClient) -> RawItem:
+            uid = self._uid_in_folder(c, backend_id)
+            entry = c.fetch([uid], ["BODY.PEEK[]", "INTERNALDATE"]).get(uid)
+            if entry is None:
+                raise BackendError(f"{self.folder}: message {backend_id} has gone")
+            return RawItem(backend_id=backend_id, raw=entry[b"BODY[]"], received=_aware(entry.get(b"INTERNALDATE")))
+
+        return self._call(op, f"fetch {backend_id}")
+
+    # --- marking ---------------------------------------------------------------
+    def mark_processed(self, backend_id: str) -> None:
+        self._call(lambda c: c.add_flags([self._uid_in_folder(c, backend_id)], [KEYWORD], silent=True), f"mark {backend_id}")
+
+    def quarantine(self, backend_id: str) -> None:
+        def op(c: IMAPClient) -> None:
+            uid = self._uid_in_folder(c, backend_id)
+            c.add_flags([uid], [QUARANTINE_KEYWORD, b"\\Flagged"], silent=True)
+            self._move_uid(c, uid, self.quarantine_folder)
+
+        self._call(op, f"quarantine {backend_id}")
+
+    def move(self, backend_id: str, folder: str) -> None:
+        self._call(lambda c: self._move_uid(c, self._uid_in_folder(c, backend_id), folder), f"move {backend_id}")
+
+    # --- writing ---------------------------------------------------------------
+    def create_draft(self, item: Outgoing) -> str:
+        def op(c: IMAPClient) -> str:
+            existing = self._find(c, item.key, (self.drafts_folder, self.sent_folder))
+            if existing:
+                return existing[0]
+            return self._append(c, self.drafts_folder, bytes(build_mime(item)), [b"\\Draft", b"\\Seen"])
+
+        return self._call(op, f"draft {item.key}")
+
+    def send(self, item: Outgoing) -> str:
+        """SMTP submission, with the Sent copy written *first* and marked ``$MQSending``.
+
+        A crash between SMTP's 250 and clearing the keyword leaves a Sent copy still
+        marked; :meth:`find_outgoing` does not count it, so the next attempt submits the
+        same bytes again. The Message-ID is derived from the idempotency key, so the
+        receiving Exchange/Outlook drops the repeat as a duplicate: at-least-once on
+        the wire, once in the member's inbox. A final SMTP refusal removes the copy.
+        """
+        if self.smtp is None:
+            raise BackendError("mailbox.imap.smtp_host is not set: this mailbox can draft but not send (use bot.mode = \"draft\")")
+        msg = build_mime(item)
+        data = bytes(msg)
+
+        def prepare(c: IMAPClient) -> tuple[str, bool]:
+            found = self._find(c, item.key, (self.sent_folder,), include_sending=True)
+            if found:
+                return found
+            return self._append(c, self.sent_folder, data, [b"\\Seen", SENDING_KEYWORD.encode()]), True
+
+        ref, pending = self._call(prepare, f"send {item.key}")
+        if not pending:
+            return ref
+        try:
+            self.retry.run(lambda: self.smtp.send(msg, self.address, item.to), f"SMTP submission of {item.key}")  # type: ignore[union-attr]
+        except (TransientBackendError, AuthenticationFailed):
+            raise  # the marked copy stays; the next attempt resubmits
+        except BackendError:
+            self._call(lambda c: self._delete_ref(c, ref), f"remove unsent copy {ref}")
+            raise
+        self._call(lambda c: self._clear_sending(c, ref), f"confirm {ref}")
+        return ref
+
+    def find_outgoing(self, key: str) -> str | None:
+        found = self._call(lambda c: self._find(c, key, (self.drafts_folder, self.sent_folder)), f"look up {key}")
+        return found[0] if found else None
+
+    def close(self) -> None:
+        client, self._client, self._selected = self._client, None, None
+        if client is not None:
+            try:
+                client.logout()
+            except (IMAPClientError, OSError):
+                pass
+
+    # --- diagnostics (doctor) --------------------------------------------------------
+    def check_login(self) -> dict[str, Any]:
+        def op(c: IMAPClient) -> dict[str, Any]:
+            info = self._select(c, self.folder, force=True)
+            return {"capabilities": sorted(x.decode() for x in c.capabilities()), "exists": info.get(b"EXISTS"), "uidnext": info.get(b"UIDNEXT")}
+
+        return self._call(op, "log in")
+
+    def check_mark(self, ref: str) -> None:
+        """Set the processed keyword on one of our own outgoing items (doctor: never on real mail)."""
+        def op(c: IMAPClient) -> None:
+            folder, uid = self._ref_target(c, ref)
+            if uid is None:
+                raise BackendError(f"{ref}: not found (UIDVALIDITY changed?)")
+            c.add_flags([uid], [KEYWORD], silent=True)
+            if KEYWORD.encode() not in c.get_flags([uid]).get(uid, ()):
+                raise BackendError(f"{folder}: the server did not keep the keyword {KEYWORD} (PERMANENTFLAGS lacks \\*?)")
+
+        self._call(op, f"mark {ref}")
+
+    # --- internals -------------------------------------------------------------
+    def _call(self, operation: Callable[[IMAPClient], T], what: str) -> T:
+        def attempt() -> T:
+            try:
+                return operation(self._connection())
+            except LoginError as exc:
+                self._drop()
+                if "UNAVAILABLE" in _text(exc):  # RFC 5530: the server's auth backend is down, not our password
+                    raise TransientBackendError(f"IMAP {self.host}:{self.port}: login temporarily unavailable: {_text(exc)}") from exc
+                raise AuthenticationFailed(f"IMAP {self.host}:{self.port}: login as {self.username!r} refused: {_text(exc)}") from exc
+            except (IMAPClientAbortError, ConnectionError, socket.timeout, TimeoutError, ssl.SSLEOFError) as exc:
+                self._drop()
+                raise TransientBackendError(f"IMAP {self.host}:{self.port}: connection lost during {what}: {type(exc).__name__}: {_text(exc)}") from exc
+            except ssl.SSLError as exc:
+                self._drop()
+                raise BackendError(f"IMAP {self.host}:{self.port}: TLS failed ({_text(exc)}); check mailbox.imap.tls and ca_file") from exc
+            except OSError as exc:
+                self._drop()
+                raise TransientBackendError(f"IMAP {self.host}:{self.port}: {type(exc).__name__}: {exc}") from exc
+            except IMAPClientError as exc:
+                text = _text(exc)
+                if "UNAVAILABLE" in text or "SERVERBUG" in text or "LIMIT" in text:
+                    raise TransientBackendError(f"IMAP {self.host}: {what}: {text}") from exc
+                raise BackendError(f"IMAP {self.host}: {what}: {text}") from exc
+
+        return self.retry.run(attempt, f"IMAP {what}")
+
+    def _connection(self) -> IMAPClient:
+        if self._client is not None:
+            return self._client
+        password = os.environ.get(self.password_env, "")
+        if not password:
+            raise AuthenticationFailed(f"IMAP password: environment variable {self.password_env} (mailbox.imap.password_env) is empty or missing")
+        client = IMAPClient(self.host, port=self.port, ssl=self.tls == "implicit", ssl_context=self.ssl_context, timeout=self.timeout)
+        try:
+            # imaplib writes a literal and its closing CRLF as two sends; with Nagle on, the
+            # second waits for the server's delayed ACK (~40 ms) on every APPEND.
+            client.socket().setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            client.normalise_times = False  # keep INTERNALDATE's zone, never the host's
+            if self.tls == "starttls":
+                client.starttls(self.ssl_context)
+            client.login(self.username, password)
+            caps = client.capabilities()
+            for extension in (b"QRESYNC", b"CONDSTORE"):
+                if extension in caps:
+                    client.enable(extension.decode())
+                    self._condstore = True
+                    break
+        except BaseException:
+            try:
+                client.shutdown()
+            except OSError:
+                pass
+            raise
+        self._client, self._selected = client, None
+        return client
+
+    def _drop(self) -> None:
+        client, self._client, self._selected = self._client, None, None
+        if client is not None:
+            try:
+                client.shutdown()
+            except OSError:
+                pass
+
+    def _select(self, c: IMAPClient, folder: str, force: bool = False) -> dict[bytes, Any]:
+        if self._selected == folder and not force:
+            return {}
+        info = c.select_folder(folder)
+        self._selected = folder
+        if folder == self.folder:
+            self._uidvalidity = int(info[b"UIDVALIDITY"])
+            self._modseq = info.get(b"HIGHESTMODSEQ")
+        return info
+
+    def _uid_in_folder(self, c: IMAPClient, backend_id: str) -> int:
+        validity, _, uid = backend_id.partition(":")
+        if not (validity.isdigit() and uid.isdigit()):
+            raise BackendError(f"{self.folder}: {backend_id!r} is not an IMAP backend id (UIDVALIDITY:UID)")
+        self._select(c, self.folder)
+        if self._uidvalidity is None:
+            self._select(c, self.folder, force=True)
+        if int(validity) != self._uidvalidity:
+            raise BackendError(f"{self.folder}: message {backend_id} has gone (UIDVALIDITY is now {self._uidvalidity})")
+        return int(uid)
+
+    def _ensure_folder(self, c: IMAPClient, folder: str) -> None:
+        if not c.folder_exists(folder):
+            try:
+                c.create_folder(folder)
+            except IMAPClientError:
+                if not c.folder_exists(folder):  # another worker may have created it meanwhile
+                    raise
+            try:
+                c.subscribe_folder(folder)
+            except IMAPClientError:
+                pass
+
+    def _move_uid(self, c: IMAPClient, uid: int, folder: str) -> None:
+        self._ensure_folder(c, folder)
+        self._select(c, self.folder)
+        if c.has_capability("MOVE"):
+            c.move([uid], folder)
+            return
+        c.copy([uid], folder)
+        c.add_flags([uid], [b"\\Deleted"], silent=True)
+        if c.has_capability("UIDPLUS"):
+            c.uid_expunge([uid])
+        # Without UIDPLUS an EXPUNGE could remove other people's deletions: leave it \Deleted.
+
+    def _append(self, c: IMAPClient, folder: str, data: bytes, flags: list[bytes]) -> str:
+        self._ensure_folder(c, folder)
+        response = c.append(folder, data, flags=flags, msg_time=datetime.now(timezone.utc))
+        match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
+        if match:
+            return f"{folder}:{int(match.group(1))}:{int(match.group(2))}"
+        # No UIDPLUS: find what we just wrote by its key (it is in the headers).
+        key = _key_of(data)
+        found = self._find(c, key, (folder,), include_sending=True) if key else None
+        return found[0] if found else f"{folder}:?"
+
+    def _find(self, c: IMAPClient, key: str, folders: tuple[str, ...], include_sending: bool = False) -> tuple[str, bool] | None:
+        """(ref, still-sending) of the item carrying ``key`` in its header, if any."""
+        for folder in folders:
+            if not c.folder_exists(folder):
+                continue
+            info = c.select_folder(folder, readonly=True)
+            self._selected = None  # EXAMINE: the next write must SELECT again
+            uids = c.search(["HEADER", KEY_HEADER, key, "NOT", "DELETED"])
+            if not uids:
+                continue
+            flags = c.get_flags(uids)
+            complete = [u for u in uids if SENDING_KEYWORD.encode() not in flags.get(u, ())]
+            if complete:
+                return f"{folder}:{info[b'UIDVALIDITY']}:{min(complete)}", False
+            if include_sending:
+                return f"{folder}:{info[b'UIDVALIDITY']}:{min(uids)}", True
+        return None
+
+    def _clear_sending(self, c: IMAPClient, ref: str) -> None:
+        folder, uid = self._ref_target(c, ref)
+        if uid is not None:
+            c.remove_flags([uid], [SENDING_KEYWORD], silent=True)
+
+    def _delete_ref(self, c: IMAPClient, ref: str) -> None:
+        folder, uid = self._ref_target(c, ref)
+        if uid is not None:
+            c.add_flags([uid], [b"\\Deleted"], silent=True)
+            if c.has_capability("UIDPLUS"):
+                c.uid_expunge([uid])
+
+    def _ref_target(self, c: IMAPClient, ref: str) -> tuple[str, int | None]:
+        folder, validity, uid = ref.rsplit(":", 2) if ref.count(":") >= 2 else (ref, "", "")
+        info = c.select_folder(folder)
+        self._selected = folder
+        if not (uid.isdigit() and validity.isdigit()) or int(validity) != int(info[b"UIDVALIDITY"]):
+            return folder, None
+        return folder, int(uid)
+
+
+def _parse_cursor(cursor: str | None) -> tuple[int | None, int]:
+    if not cursor:
+        return None, 0
+    parts = cursor.split(":")
+    if len(parts) >= 3 and parts[0] == CURSOR_PREFIX and parts[1].isdigit() and parts[2].isdigit():
+        return int(parts[1]), int(parts[2])
+    log.warning("ignoring a stored cursor this backend did not write: %r", cursor[:80])
+    return None, 0
+
+
+def _cursor(validity: int, last_uid: int, modseq: Any) -> str:
+    base = f"{CURSOR_PREFIX}:{validity}:{last_uid}"
+    return f"{base}:{int(modseq)}" if modseq is not None else base
+
+
+def _aware(value: Any) -> datetime | None:
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _key_of(data: bytes) -> str:
+    match = re.search(rb"^" + KEY_HEADER.encode() + rb":\s*(\S+)", data, re.MULTILINE | re.IGNORECASE)
+    return match.group(1).decode() if match else ""
+
+
+def _text(exc: BaseException) -> str:
+    value = exc.args[0] if exc.args else str(exc)
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
