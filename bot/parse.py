@@ -181,6 +181,15 @@ def _part_text(part: MimeMessage, defects: list[str]) -> str:
         if isinstance(part, EmailMessage):
             content = part.get_content()
             if isinstance(content, str):
+                if "\ufffd" in content or _has_surrogates(content):
+                    # Declared us-ascii (or nothing) but sent as UTF-8: very common.
+                    raw = part.get_payload(decode=True)
+                    if isinstance(raw, bytes):
+                        try:
+                            defects.append("charset-mislabelled")
+                            return raw.decode("utf-8")
+                        except UnicodeDecodeError:
+                            pass
                 return content
     except Exception as exc:  # unknown charset, bad base64, ...
         defects.append(f"content:{type(exc).__name__}")
@@ -193,6 +202,10 @@ def _part_text(part: MimeMessage, defects: list[str]) -> str:
             return payload.decode("utf-8", errors="replace")
     payload = part.get_payload()
     return payload if isinstance(payload, str) else ""
+
+
+def _has_surrogates(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _html_to_text(html: str, defects: list[str]) -> str:

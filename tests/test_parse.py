@@ -105,3 +105,10 @@ def test_message_is_immutable() -> None:
         m.subject = "changed"  # type: ignore[misc]
     with pytest.raises(TypeError):
         m.headers["x"] = "y"  # type: ignore[index]
+
+
+def test_utf8_sent_under_a_us_ascii_label_is_read_as_utf8() -> None:
+    raw = "From: a@example.org\nSubject: rent\nContent-Type: text/plain; charset=\"us-ascii\"\n\nThe rent goes from £38 to £95.\n".encode("utf-8")
+    m = parse_message(raw, "x")
+    assert "£38 to £95" in m.full_text
+    assert "charset-mislabelled" in m.defects
