@@ -92,6 +92,9 @@ def to_record(path: Path, state: MessageState) -> dict[str, Any]:
         "received": state.message.received.isoformat(),
         "due": state.deadline.due.isoformat() if state.deadline else None,
         "route": state.route.service if state.route else None,
+        "route_mailbox": state.route.mailbox if state.route else None,
+        "route_notify": list(state.route.notify) if state.route else [],
+        "triage": bool(state.route and state.route.triage),
         "scores": {label: round(f[label].score, 4) for label in EVIDENCE_LABELS},
         "evidence": {label: [e.to_dict() for e in f[label].evidence] for label in EVIDENCE_LABELS if f[label].value},
     }
@@ -100,4 +103,5 @@ def to_record(path: Path, state: MessageState) -> dict[str, Any]:
         record["third_parties"] = third.details.get("third_parties", [])
     if state.deadline and state.deadline.member_deadline:
         record["member_deadline"] = state.deadline.member_deadline.isoformat()
+        record["member_deadline_unreasonable"] = state.deadline.member_deadline_unreasonable
     return record

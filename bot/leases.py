@@ -246,7 +246,11 @@ def exclusive_mailbox(engine: Engine, url: str, mailbox: str, holder_name: str =
     leases = LeaseManager(engine, default_holder(holder_name), lease_seconds)
     if not leases.acquire(mailbox):
         raise WorkerRefused(f"{mailbox}: a running worker holds this mailbox's lease (see `mqtriage jobs`); not polling it from here")
+    stop = threading.Event()
+    beat = leases.start_heartbeat(stop)  # a long first poll must not outlive its lease
     try:
         yield
     finally:
+        stop.set()
+        beat.join(timeout=lease_seconds)
         leases.release_all()

@@ -64,19 +64,22 @@ def poll_once(services: Services, progress: Callable[[int, int], None] | None = 
     _finish_decided(services, report)
     enabled_at = _enabled_at(services)
     cursor = store.get_sync(name, CURSOR)
+    handled: set[str] = set()  # a message that failed stays "new" in the mailbox: once per cycle is enough
     for _ in range(MAX_PAGES):
         batch = mailbox.fetch_new(cursor, services.config.bot.batch_size)
-        report.fetched += len(batch.items)
-        for index, item in enumerate(batch.items, start=1):
+        fresh = [item for item in batch.items if item.backend_id not in handled]
+        report.fetched += len(fresh)
+        for index, item in enumerate(fresh, start=1):
             if should_stop():
                 raise StopRequested()
+            handled.add(item.backend_id)
             process_item(services, item, enabled_at, report, resync=batch.resync)
             if progress:
-                progress(index, len(batch.items))
+                progress(index, len(fresh))
         if batch.cursor is not None and batch.cursor != cursor:
             store.set_sync(name, CURSOR, batch.cursor)  # only after the whole batch is recorded
             cursor = batch.cursor
-        if not batch.more:
+        if not batch.more or not fresh:
             break
     _case_clock(services, report)
     report.seconds = time.monotonic() - started

@@ -338,6 +338,7 @@ class Worker:
                         for c in self.deployment.councils}
         self.process_lock: ProcessLock | None = None
         self.http: HealthServer | None = None
+        self.web: Any = None
         self.scheduler: BackgroundScheduler | None = None
         self._signals = 0
 
@@ -357,6 +358,21 @@ class Worker:
         except OSError as exc:
             raise WorkerRefused(f"{self.main.source}: health.port: {exc}") from None
         self.http.start()
+
+    def _start_web(self) -> None:
+        """The dashboard beside the worker when ``web.enabled`` (same process, same database)."""
+        if not self.main.web.enabled:
+            return
+        from bot.web.server import announce, start_in_thread
+
+        try:
+            self.web = start_in_thread(self.main, self.store)
+        except OSError as exc:
+            raise WorkerRefused(f"{self.main.source}: web.port: cannot listen on {self.main.web.listen}:{self.main.web.port}: {exc.strerror or exc}") from None
+        if sys.stdout.isatty():
+            announce(self.web.app, self.main.web.public_url or self.web.url, sys.stdout)  # a one-time token goes to the terminal, never the log
+        else:
+            log.info("dashboard on %s (without Entra sign-in, start `mqtriage web` in a terminal for a one-time token)", self.main.web.public_url or self.web.url)
 
     def _migrate(self) -> bool:
         """Bring the schema up to date, waiting (with back-off) for the database to come up."""
@@ -413,6 +429,7 @@ class Worker:
             log.info("worker %s starting: %d mailbox(es), lease %ds", self.leases.holder, len(self.workers), self.leases.seconds, extra={"event": "starting"})
             if not self._migrate():
                 return self._finish(clean=True)
+            self._start_web()
             heartbeat = self.leases.start_heartbeat(self._heartbeat_stop)
             self.scheduler = self._build_scheduler()
             self.scheduler.start()
@@ -433,6 +450,8 @@ class Worker:
             for worker in self.workers.values():
                 worker.close()
         self.leases.release_all()
+        if self.web is not None:
+            self.web.stop()
         if self.http is not None:
             self.http.stop()
         if not clean:

@@ -81,8 +81,11 @@ class Engine:
 
     @classmethod
     def from_config(cls, config) -> "Engine":  # type: ignore[no-untyped-def]
-        return cls(calendar=WorkingCalendar.from_config(config.council), profile=profile_for(config.deadlines),
-                   routing_chain=routing_chain_for(config))
+        try:
+            profile = profile_for(config.deadlines)
+        except ConfigError as exc:
+            raise ConfigError(f"{getattr(config, 'source', 'config')}: {exc}") from None
+        return cls(calendar=WorkingCalendar.from_config(config.council), profile=profile, routing_chain=routing_chain_for(config))
 
     def decide(self, ctx: RuleContext, state: MessageState) -> None:
         for link in self.safety_chain:

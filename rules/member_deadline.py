@@ -160,11 +160,15 @@ def _from_day_month(words: list[str], today: date) -> date | None:
     return _dated(number, month, None, today)
 
 
-def _dated(day: int, month: int, year: int | None, today: date) -> date:
+def _dated(day: int, month: int, year: int | None, today: date) -> date | None:
     if year is not None:
         return date(year, month, day)
     candidate = date(today.year, month, day)
-    return candidate if candidate >= today else date(today.year + 1, month, day)
+    if candidate >= today:
+        return candidate
+    if (today - candidate).days <= 180:
+        return None  # a date just gone is something that happened, not a deadline
+    return date(today.year + 1, month, day)  # "by 4 January", written in December
 
 
 def _end_of_week(today: date, next_week: bool) -> date:

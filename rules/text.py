@@ -39,6 +39,24 @@ def lemma_nlp() -> Language:
     return nlp
 
 
+@lru_cache(maxsize=1)
+def _lemma_table():  # type: ignore[no-untyped-def]
+    return lemma_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+
+def lemmatize(doc: Doc) -> Doc:
+    """Lemmas of the lower-cased words: the lookup table is case-sensitive ("Planned" has none)."""
+    table = _lemma_table()
+    for token in doc:
+        token.lemma_ = table.get(token.lower_, token.lower_)
+    return doc
+
+
+def lemma_tokens(text: str) -> Doc:
+    nlp = lemma_nlp()
+    return lemmatize(nlp.make_doc(text))
+
+
 def text_of(state: MessageState) -> str:
     """What the routing rules read: the new text, then the subject (as the classify stage)."""
     from classifiers.pipeline import text_for
@@ -50,23 +68,26 @@ def lemma_doc(message) -> Doc:  # type: ignore[no-untyped-def]
     """A cheap Doc (tokens + lookup lemmas) of what the classify stage reads, for ``MessageState.doc``."""
     from classifiers.pipeline import text_for
 
-    return lemma_nlp()(text_for(message))
+    return lemma_tokens(text_for(message))
 
 
 def doc_of(state: MessageState) -> Doc:
-    """The message as a Doc with lemmas in :func:`lemma_nlp`'s vocab (cached on the state)."""
+    """The message as a Doc in :func:`lemma_nlp`'s vocab with our lemmas (cached on the state).
+
+    The classify stage's Doc is re-used for its tokens; lemmas are always ours, so a
+    pattern and a message are lemmatized the same way whichever pipeline made the Doc.
+    """
     cached = getattr(state, "_routing_doc", None)
     if cached is not None:
         return cached
     nlp = lemma_nlp()
     source = getattr(state, "doc", None)
-    if source is not None and source.vocab is nlp.vocab and source.has_annotation("LEMMA"):
-        doc = source
-    elif source is not None and len(source) and source.has_annotation("LEMMA"):
-        doc = Doc(nlp.vocab, words=[t.text for t in source], spaces=[bool(t.whitespace_) for t in source],
-                  lemmas=[t.lemma_ or t.text for t in source])
+    if source is not None and source.vocab is nlp.vocab:
+        doc = lemmatize(source)
+    elif source is not None and len(source):
+        doc = lemmatize(Doc(nlp.vocab, words=[t.text for t in source], spaces=[bool(t.whitespace_) for t in source]))
     else:
-        doc = nlp(text_of(state))
+        doc = lemma_tokens(text_of(state))
     try:
         object.__setattr__(state, "_routing_doc", doc)
     except (AttributeError, TypeError):  # a slotted state: just recompute next time
@@ -107,7 +128,7 @@ class CueMatcher:
             for phrase in dict.fromkeys(p.strip() for p in items if p and p.strip()):
                 label = f"{key}\x1f{phrase}"
                 self._phrases[label] = phrase
-                pattern = nlp(phrase.lower())
+                pattern = lemma_tokens(phrase.lower())
                 self._lower.add(label, [pattern])
                 self._lemma.add(label, [pattern])
 

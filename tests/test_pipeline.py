@@ -163,3 +163,26 @@ def test_same_message_id_delivered_twice_is_handled_once(config_dir: Path) -> No
         statuses = sorted(s.scalars(select(SeenMessage.status)))
     assert statuses == ["done", "duplicate"]
     assert c["cases"] == 1
+
+
+def test_a_failing_message_costs_one_attempt_per_cycle_even_across_pages(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_config(config_dir)
+    path.write_text(path.read_text().replace("max_attempts = 3", "max_attempts = 3\nbatch_size = 2"))
+    bad = deliver(config_dir / "mailbox", member_enquiry(1), name="0-bad")
+    for n in range(2, 6):
+        deliver(config_dir / "mailbox", member_enquiry(n), name=f"{n}-good")
+    import bot.runner as runner
+
+    real = runner.parse_stage
+
+    def flaky(services, item):  # type: ignore[no-untyped-def]
+        if item.backend_id == bad:
+            raise RuntimeError("always fails")
+        return real(services, item)
+
+    monkeypatch.setattr(runner, "parse_stage", flaky)
+    services = services_for(path)
+    report = poll_once(services)
+    assert report.processed == 4 and report.failed == 1 and report.quarantined == 0
+    with services.store.session() as s:
+        assert s.scalar(select(SeenMessage.attempts).where(SeenMessage.backend_id == bad)) == 1

@@ -181,3 +181,14 @@ def test_explain_and_rules_list_show_the_routing_rules(config_dir: Path) -> None
     assert f"Route: democratic_services → {MO}" in result.output
     listing = CliRunner().invoke(main, ["rules", "list"])
     assert "Routing chain" in listing.output and "Section 17.4.2" in listing.output and "Rutland 14" in listing.output
+
+
+def test_classify_stage_leaves_a_doc_for_the_rules(config_dir, blank_detectors_factory) -> None:  # type: ignore[no-untyped-def]
+    from bot.pipeline import classify_stage, parse_stage
+    from bot.backends.base import RawItem
+
+    services, _ = council_services(config_dir, blank_detectors_factory, extra=SERVICES)
+    state = parse_stage(services, RawItem(backend_id="x", raw=INTEREST))
+    classify_stage(services, state)
+    assert state.doc is not None and "handwash" in [t.lower_ for t in state.doc]
+    assert any(t.lemma_ == "stall" for t in state.doc)

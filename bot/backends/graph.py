@@ -140,6 +140,10 @@ class GraphMailbox:
         prefer = (f"odata.maxpagesize={max(1, min(limit, self.page_size))}",)
         resync = False
         self._categories.clear()
+        if cursor and httpx.URL(cursor).host != httpx.URL(self.graph_url).host:
+            # The stored link would carry our bearer token to another host: never follow it.
+            log.warning("stored delta link points at %s, not %s; starting a full resync", httpx.URL(cursor).host, httpx.URL(self.graph_url).host)
+            cursor, resync = None, True
         try:
             page = self._json("GET", cursor or self._initial_delta_url(), what="delta query", prefer=prefer, delta=True)
         except CursorExpired as exc:

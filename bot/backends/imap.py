@@ -1,23 +1,28 @@
 """IMAP (IMAPClient) for reading and marking, SMTP submission for sending.
 
-The cursor is ``imap1:<UIDVALIDITY>:<last UID>[:<HIGHESTMODSEQ>]``. A poll SELECTs the
-folder and compares the server's UIDNEXT with the cursor: when nothing has arrived, that
-one round trip is the whole poll, whether the folder holds a thousand messages or a
-hundred thousand. Otherwise ``UID SEARCH UID n:* UNKEYWORD $MQProcessed ...`` finds the
-new ones. A changed UIDVALIDITY means every UID we stored is meaningless: the next
-batch starts again from the first message with ``resync=True`` (the store recognises
-what it has seen by Message-ID, and mail older than the first poll is pre-existing).
+The cursor is ``imap1:<UIDVALIDITY>:<last UID>[:<HIGHESTMODSEQ>]``. The watched folder
+stays selected between polls, so a poll is a NOOP (the server notices new deliveries)
+and ``UID SEARCH UID <last+1>:*``: both touch only what is above the cursor, so a poll
+that finds nothing costs the same on a folder of 1,000 messages as on one of 100,000
+(re-SELECTing a 20,000-message folder costs Dovecot ~50 ms; see bench/RESULTS.md).
+A changed UIDVALIDITY (the folder was recreated or restored) makes every stored UID
+meaningless: the batch starts again from the first message with ``resync=True``; the
+store recognises mail it has seen by Message-ID, and mail older than the first poll is
+pre-existing, so nothing is answered twice. QRESYNC (else CONDSTORE) is enabled where
+offered — Dovecot then re-SELECTs in constant time — and HIGHESTMODSEQ is kept in the
+cursor for diagnosis; new mail itself is detected by UID, which every server has.
 
-Backend ids are ``<UIDVALIDITY>:<UID>``, so a UID reused after UIDVALIDITY changes can
-never be mistaken for a message already handled. CONDSTORE/QRESYNC are enabled where
-offered; HIGHESTMODSEQ is kept in the cursor for diagnosis (new mail is detected by
-UIDNEXT alone, which every server has).
+Backend ids are ``<UIDVALIDITY>:<UID>``, so a UID reused under a new UIDVALIDITY can
+never be mistaken for a message already handled.
 
-Processed state is the keyword ``$MQProcessed`` (the same one the Maildir backend
-writes, so a Maildir served by Dovecot keeps it). Quarantined messages get
-``$MQQuarantined`` and ``\\Flagged`` and move to the Quarantine folder.
-Drafts are APPENDed to Drafts with ``\\Draft``. Sending is SMTP submission plus an
-APPENDed copy in Sent; see :meth:`ImapMailbox.send` for how that stays exactly-once.
+Processed state is the keyword ``$MQProcessed`` (the one the Maildir backend writes, so
+a Maildir served by Dovecot keeps it). Quarantined messages get ``$MQQuarantined`` and
+``\\Flagged`` and move to the Quarantine folder. Drafts are APPENDed to Drafts with
+``\\Draft``. Sending is SMTP submission plus an APPENDed copy in Sent; see
+:meth:`ImapMailbox.send` for how that stays exactly-once. :meth:`find_outgoing` looks
+the ``X-MQ-Idempotency-Key`` header up in an index of Drafts and Sent that is refreshed
+incrementally (STATUS, then only new UIDs), not by a header search through years of
+Sent mail on every delivery.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import os
 import re
 import socket
 import ssl
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, TypeVar
 
@@ -46,6 +52,13 @@ SENDING_KEYWORD = "$MQSending"  # on a Sent copy whose SMTP hand-over is not yet
 CURSOR_PREFIX = "imap1"
 _APPENDUID = re.compile(rb"APPENDUID (\d+) (\d+)")
 T = TypeVar("T")
+
+
+@dataclass
+class _KeyIndex:
+    validity: int
+    next_uid: int = 1  # every UID below this has been looked at
+    keys: dict[str, int] = field(default_factory=dict)
 
 
 class ImapMailbox:
@@ -85,6 +98,7 @@ class ImapMailbox:
         self._uidvalidity: int | None = None  # of self.folder, from the last SELECT
         self._modseq: Any = None  # HIGHESTMODSEQ at that SELECT (CONDSTORE), kept in the cursor for diagnosis
         self._condstore = False
+        self._indexes: dict[str, _KeyIndex] = {}  # Drafts/Sent: idempotency key → UID
 
     @classmethod
     def from_config(cls, config: Any, retry: RetryPolicy | None = None) -> "ImapMailbox":
@@ -186,9 +200,9 @@ class ImapMailbox:
 
         A crash between SMTP's 250 and clearing the keyword leaves a Sent copy still
         marked; :meth:`find_outgoing` does not count it, so the next attempt submits the
-        same bytes again. The Message-ID is derived from the idempotency key, so the
-        receiving Exchange/Outlook drops the repeat as a duplicate: at-least-once on
-        the wire, once in the member's inbox. A final SMTP refusal removes the copy.
+        message again. Its Message-ID is derived from the idempotency key, so the
+        receiving Exchange drops the repeat as a duplicate: at-least-once on the wire,
+        once in the member's inbox. A final SMTP refusal removes the copy.
         """
         if self.smtp is None:
             raise BackendError("mailbox.imap.smtp_host is not set: this mailbox can draft but not send (use bot.mode = \"draft\")")
@@ -243,6 +257,7 @@ class ImapMailbox:
             c.add_flags([uid], [KEYWORD], silent=True)
             if KEYWORD.encode() not in c.get_flags([uid]).get(uid, ()):
                 raise BackendError(f"{folder}: the server did not keep the keyword {KEYWORD} (PERMANENTFLAGS lacks \\*?)")
+            self._leave(c)
 
         self._call(op, f"mark {ref}")
 
@@ -357,45 +372,105 @@ class ImapMailbox:
         # Without UIDPLUS an EXPUNGE could remove other people's deletions: leave it \Deleted.
 
     def _append(self, c: IMAPClient, folder: str, data: bytes, flags: list[bytes]) -> str:
-        self._ensure_folder(c, folder)
-        response = c.append(folder, data, flags=flags, msg_time=datetime.now(timezone.utc))
+        when = datetime.now(timezone.utc)
+        try:
+            response = c.append(folder, data, flags=flags, msg_time=when)
+        except IMAPClientError as exc:
+            if "TRYCREATE" not in _text(exc) and "NONEXISTENT" not in _text(exc):
+                raise
+            self._ensure_folder(c, folder)
+            response = c.append(folder, data, flags=flags, msg_time=when)
+        key = _key_of(data)
         match = _APPENDUID.search(response if isinstance(response, bytes) else str(response).encode())
         if match:
-            return f"{folder}:{int(match.group(1))}:{int(match.group(2))}"
+            validity, uid = int(match.group(1)), int(match.group(2))
+            index = self._indexes.get(folder)
+            if index is not None and index.validity == validity and uid == index.next_uid:
+                index.keys.setdefault(key, uid)  # our own write: no rescan needed to know it
+                index.next_uid = uid + 1
+            return f"{folder}:{validity}:{uid}"
         # No UIDPLUS: find what we just wrote by its key (it is in the headers).
-        key = _key_of(data)
         found = self._find(c, key, (folder,), include_sending=True) if key else None
         return found[0] if found else f"{folder}:?"
+
+    def _index(self, c: IMAPClient, folder: str) -> _KeyIndex | None:
+        """Which idempotency keys ``folder`` holds, kept up to date incrementally.
+
+        STATUS tells whether anything arrived since the last look; only new UIDs have
+        their one header fetched. A lookup is therefore one STATUS per folder, not a
+        header search through years of Sent mail. Keys of items a person has since
+        deleted stay known: what we delivered once is never delivered again.
+        """
+        try:
+            status = c.folder_status(folder, [b"UIDNEXT", b"UIDVALIDITY"])
+        except IMAPClientError:
+            self._indexes.pop(folder, None)
+            return None  # no such folder yet
+        validity, uidnext = int(status[b"UIDVALIDITY"]), int(status[b"UIDNEXT"])
+        index = self._indexes.get(folder)
+        if index is None or index.validity != validity:
+            index = self._indexes[folder] = _KeyIndex(validity)
+        if uidnext > index.next_uid:
+            c.select_folder(folder, readonly=True)
+            self._selected = None  # EXAMINE: the inbox must be selected again before marking
+            uids = sorted(u for u in c.search(["UID", f"{index.next_uid}:*"]) if u >= index.next_uid)
+            for start in range(0, len(uids), 1000):
+                fetched = c.fetch(uids[start:start + 1000], [f"BODY.PEEK[HEADER.FIELDS ({KEY_HEADER})]"])
+                for uid, entry in fetched.items():
+                    header = next((v for k, v in entry.items() if isinstance(k, bytes) and k.startswith(b"BODY[HEADER")), b"")
+                    key = _key_of(header or b"")
+                    if key:
+                        index.keys.setdefault(key, uid)
+            index.next_uid = max(uidnext, (uids[-1] + 1) if uids else 0)
+            self._leave(c)
+        return index
+
+    def _leave(self, c: IMAPClient) -> None:
+        """Unselect an EXAMINEd folder: STATUS on the selected folder may answer from stale state."""
+        if c.has_capability("UNSELECT"):
+            c.unselect_folder()
+            self._selected = None
+        else:
+            self._select(c, self.folder, force=True)  # never CLOSE: it would expunge other people's deletions
 
     def _find(self, c: IMAPClient, key: str, folders: tuple[str, ...], include_sending: bool = False) -> tuple[str, bool] | None:
         """(ref, still-sending) of the item carrying ``key`` in its header, if any."""
         for folder in folders:
-            if not c.folder_exists(folder):
+            index = self._index(c, folder)
+            uid = index.keys.get(key) if index is not None else None
+            if index is None or uid is None:
                 continue
-            info = c.select_folder(folder, readonly=True)
-            self._selected = None  # EXAMINE: the next write must SELECT again
-            uids = c.search(["HEADER", KEY_HEADER, key, "NOT", "DELETED"])
-            if not uids:
-                continue
-            flags = c.get_flags(uids)
-            complete = [u for u in uids if SENDING_KEYWORD.encode() not in flags.get(u, ())]
-            if complete:
-                return f"{folder}:{info[b'UIDVALIDITY']}:{min(complete)}", False
-            if include_sending:
-                return f"{folder}:{info[b'UIDVALIDITY']}:{min(uids)}", True
+            sending = False
+            if folder == self.sent_folder:
+                c.select_folder(folder, readonly=True)
+                self._selected = None
+                flags = c.get_flags([uid])
+                self._leave(c)
+                if uid not in flags:  # removed after a refused submission
+                    index.keys.pop(key, None)
+                    continue
+                sending = SENDING_KEYWORD.encode() in flags[uid]
+                if sending and not include_sending:
+                    continue
+            return f"{folder}:{index.validity}:{uid}", sending
         return None
 
     def _clear_sending(self, c: IMAPClient, ref: str) -> None:
         folder, uid = self._ref_target(c, ref)
         if uid is not None:
             c.remove_flags([uid], [SENDING_KEYWORD], silent=True)
+        self._leave(c)
 
     def _delete_ref(self, c: IMAPClient, ref: str) -> None:
         folder, uid = self._ref_target(c, ref)
+        index = self._indexes.get(folder)
+        if index is not None and uid is not None:
+            index.keys = {k: u for k, u in index.keys.items() if u != uid}
         if uid is not None:
             c.add_flags([uid], [b"\\Deleted"], silent=True)
             if c.has_capability("UIDPLUS"):
                 c.uid_expunge([uid])
+        self._leave(c)
 
     def _ref_target(self, c: IMAPClient, ref: str) -> tuple[str, int | None]:
         folder, validity, uid = ref.rsplit(":", 2) if ref.count(":") >= 2 else (ref, "", "")

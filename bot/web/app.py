@@ -46,6 +46,8 @@ log = logging.getLogger("mqtriage.web")
 HERE = Path(__file__).resolve().parent
 PUBLIC_ENDPOINTS = {"signin", "signin_entra", "auth_callback", "static"}
 REF = re.compile(r"^[A-Za-z0-9#-]{1,32}$")
+SORT_TEXT = {"ref": "reference", "member": "member", "ward": "ward", "subject": "subject", "service": "service",
+             "received": "date received", "due": "due date", "state": "state"}
 
 
 def utcnow() -> datetime:
@@ -91,6 +93,7 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
         SESSION_COOKIE_SECURE=secure,
         PERMANENT_SESSION_LIFETIME=web.session_minutes * 60,
         MAX_CONTENT_LENGTH=64 * 1024,
+        SEND_FILE_MAX_AGE_DEFAULT=3600,  # the CSS and icon: no need to ask again on every page
         TEMPLATES_AUTO_RELOAD=False,
     )
     if web.trusted_proxies:
@@ -137,10 +140,14 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
     app.jinja_env.globals.update(
         csrf_token=csrf_token, service_name=service_name, council=config.council.name, STATE_TEXT=STATE_TEXT,
         FLAGS=FLAGS, LABELS=LABELS, mailbox=config.mailbox.name or config.mailbox.address,
-        excerpt_chars=config.storage.excerpt_chars,
+        excerpt_chars=config.storage.excerpt_chars, SORT_TEXT=SORT_TEXT, kind_text=kind_text,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
-    app.jinja_env.filters.update(dt=fmt_dt, day=fmt_date, iso=lambda d: d.isoformat() if d else "")
+    def fmt_dt_short(moment: datetime | None) -> str:
+        m = local(moment)
+        return m.strftime("%-d %b %Y %H:%M") if m else "-"
+
+    app.jinja_env.filters.update(dt=fmt_dt, dt_short=fmt_dt_short, day=fmt_date, iso=lambda d: d.isoformat() if d else "")
 
     # --- the gate: sign-in, roles, CSRF -----------------------------------------------------
     def current_user() -> User | None:
@@ -426,16 +433,16 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
     @app.route("/sla")
     def sla() -> Any:
         fig = sla_figures(config, store, g.user, today(), months_arg())
-        n = names()
-        share = charts.sla_chart_svg(fig.rows)
-        median = charts.column_chart_svg(charts.median_bars(fig.rows), title="Median working days to answer, by month of receipt",
-                                         description="; ".join(f"{b.label}: {b.text}" for b in charts.median_bars(fig.rows)) or "No answers yet.",
-                                         chart_id="median-chart")
+        months = charts.months_between(fig.since, fig.today)
+        share = charts.sla_chart_svg(fig.rows, months=months)
+        median_bars = charts.median_bars(fig.rows, months)
+        median = charts.column_chart_svg(median_bars, title="Median working days to answer, by month of receipt",
+                                         description="; ".join(f"{b.label}: {b.text}" for b in median_bars), chart_id="median-chart")
         overdue_bars = charts.count_bars(fig.overdue, {k: service_name(k) for k in fig.overdue})
         overdue = charts.row_chart_svg(overdue_bars, title="Open cases overdue today, by service",
                                        description="; ".join(f"{b.label}: {b.text}" for b in overdue_bars) or "No open case is overdue.",
                                        chart_id="overdue-chart")
-        return render_template("sla.html", title="Service levels", fig=fig, names=n, share_chart=Markup(share),
+        return render_template("sla.html", title="Service levels", fig=fig, names=names(), share_chart=Markup(share),
                                median_chart=Markup(median), overdue_chart=Markup(overdue), month_label=charts.month_label)
 
     @app.route("/sla.csv")
@@ -448,10 +455,11 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
     @app.route("/sla/chart.<kind>")
     def sla_chart(kind: str) -> Any:
         fig = sla_figures(config, store, g.user, today(), months_arg())
+        months = charts.months_between(fig.since, fig.today)
         if kind == "svg":
-            return Response(charts.sla_chart_svg(fig.rows), mimetype="image/svg+xml")
+            return Response(charts.sla_chart_svg(fig.rows, months=months), mimetype="image/svg+xml")
         if kind == "png":
-            return Response(charts.sla_chart_png(fig.rows), mimetype="image/png")
+            return Response(charts.sla_chart_png(fig.rows, months=months), mimetype="image/png")
         abort(404)
 
     return app

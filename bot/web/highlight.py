@@ -90,7 +90,19 @@ def marks_for(excerpt: str, findings: Iterable[Any]) -> tuple[list[Mark], dict[i
                 continue  # the same span for the same label (two cues in one sentence)
             seen.add(key)
             marks.append(Mark(where[0], where[1], finding.label, number))
-    return marks, placed
+    return _merge(marks), placed
+
+
+def _merge(marks: list[Mark]) -> list[Mark]:
+    """Overlapping or touching spans of one label become one (one tag, not a tag mid-sentence)."""
+    out: list[Mark] = []
+    for mark in sorted(marks, key=lambda m: (m.label, m.start, m.end)):
+        last = out[-1] if out else None
+        if last is not None and last.label == mark.label and mark.start <= last.end:
+            out[-1] = Mark(last.start, max(last.end, mark.end), last.label, last.number)
+        else:
+            out.append(mark)
+    return sorted(out, key=lambda m: (m.start, m.end))
 
 
 def segments(excerpt: str, marks: list[Mark]) -> list[Segment]:

@@ -15,7 +15,8 @@ def matcher_for(ctx: RuleContext) -> CueMatcher:
     cached = _CACHE.get(id(routing))
     if cached is not None and cached[0] is routing:
         return cached[1]
-    matcher = CueMatcher({key: svc.cues for key, svc in routing.services.items()})
+    # A service's own name is a cue too: "Could Environmental Health confirm ...".
+    matcher = CueMatcher({key: [*svc.cues, *([svc.name] if svc.name else [])] for key, svc in routing.services.items()})
     _CACHE[id(routing)] = (routing, matcher)
     return matcher
 
@@ -23,7 +24,7 @@ def matcher_for(ctx: RuleContext) -> CueMatcher:
 @register
 class ServiceCues(RouteRule):
     name = "service-cues"
-    description = "The council's own services, by the cues in [routing.services.*] matched on words and lemmas (most weight wins)."
+    description = "The council's own services, by the cues (and name) in [routing.services.*] matched on words and lemmas (most weight wins)."
     paragraph = "Rushcliffe 'Supporting Front-line Councillors' (raise casework with an appropriate Director); Section 17.8.1"
 
     def scored(self, ctx: RuleContext, state: MessageState) -> tuple[str, float, list[CueHit]] | None:

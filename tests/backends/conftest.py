@@ -281,9 +281,13 @@ def ews_oauth_fake(graph_fake: Any, tls: TlsFiles, monkeypatch: pytest.MonkeyPat
 
         return expiry > time.time() and audience == "https://outlook.office365.com"
 
+    from exchangelib.protocol import BaseProtocol
+
+    adapter = BaseProtocol.HTTP_ADAPTER_CLS  # EwsMailbox.from_config with ca_file replaces it process-wide
     fake = EwsFake(mailbox=MAILBOX, token_ok=token_ok, tls=tls.server_context()).start()
     yield fake
     fake.stop()
+    BaseProtocol.HTTP_ADAPTER_CLS = adapter
 
 
 def ews_mailbox(fake: Any, *, tokens: Any = None, max_wait: int = 1, retry: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]

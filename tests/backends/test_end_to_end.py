@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import mailbox as stdlib_mailbox
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path

@@ -211,3 +211,10 @@ def test_without_mime_download_messages_are_built_from_headers_and_unique_body(g
     assert msg.sender is not None and msg.sender.email == MEMBER
     assert [a.email for a in msg.cc] == [RESIDENT]
     assert msg.message_id == "<pothole-1@brackenford.gov.uk>" and "pothole" in msg.new_text
+
+
+def test_a_stored_link_to_another_host_is_never_followed(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
+    box = graph_mailbox(graph_fake, tls)
+    graph_fake.deliver(plain(1))
+    batch = box.fetch_new("https://graph.example.net/v1.0/users/x/mailFolders('inbox')/messages/delta?$deltatoken=abc", 10)
+    assert batch.resync and len(batch.items) == 1

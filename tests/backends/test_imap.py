@@ -182,3 +182,50 @@ def test_dropped_connection_is_transient_then_reconnects(imap_mailbox: ImapMailb
         imap_mailbox.fetch_new(cursor, 10)
     dovecot.deliver(plain(7), user=imap_user)
     assert len(imap_mailbox.fetch_new(cursor, 10).items) == 1
+
+
+def test_outgoing_written_by_another_process_is_found(imap_mailbox: ImapMailbox, dovecot, imap_user) -> None:  # type: ignore[no-untyped-def]
+    other = ImapMailbox(address=MAILBOX, host="127.0.0.1", port=dovecot.port, tls="none", username=imap_user, password_env=IMAP_PASSWORD_ENV)
+    first = other.create_draft(_outgoing("c" * 40))
+    assert imap_mailbox.find_outgoing("c" * 40) == first, "a fresh process scans Drafts once"
+    second = other.create_draft(_outgoing("d" * 40))  # written after our index was built
+    assert imap_mailbox.find_outgoing("d" * 40) == second, "new UIDs are scanned incrementally"
+    assert imap_mailbox.create_draft(_outgoing("d" * 40)) == second
+    other.close()
+
+
+def test_uidvalidity_change_through_the_runner_does_not_answer_again(dovecot, imap_user, tmp_path, detector_cache) -> None:  # type: ignore[no-untyped-def]
+    from datetime import timedelta, timezone
+
+    from bot.backends.factory import open_mailbox
+    from bot.backends.retry import FAIL_FAST
+    from bot.config import load_config
+    from bot.runner import poll_once
+
+    from .conftest import enquiry, services_for, write_config
+
+    c = _client(dovecot, imap_user)
+    c.create_folder("Queries")
+    section = f"""
+        host = "127.0.0.1"
+        port = {dovecot.port}
+        tls = "none"
+        username = "{imap_user}"
+        password_env = "{IMAP_PASSWORD_ENV}"
+        folder = "Queries"
+    """
+    path = write_config(tmp_path, "imap", section)
+    enabled_at = datetime.now(timezone.utc) - timedelta(minutes=1)
+    services = services_for(path, open_mailbox(load_config(path), FAIL_FAST), detector_cache, clock=lambda: enabled_at)
+    poll_once(services)
+    c.append("Queries", enquiry())
+    assert poll_once(services).delivered == 2
+    services.mailbox.close()
+    c.delete_folder("Queries")  # e.g. the folder was restored from a backup: new UIDVALIDITY
+    c.create_folder("Queries")
+    c.append("Queries", enquiry())
+    c.logout()
+    report = poll_once(services)
+    assert report.fetched == 1 and report.delivered == 0 and report.skipped == 1
+    assert len(services.store.outbox(services.mailbox_name)) == 2
+    services.mailbox.close()

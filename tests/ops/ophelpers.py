@@ -186,10 +186,14 @@ class PgInstance:
         self.prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
         if self.prefix:
             shutil.chown(base, "postgres", "postgres")
-        subprocess.run(self.prefix + [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "test", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
-                       check=True, capture_output=True)
-        self.start()
-        subprocess.run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "test", "mq"], check=True, capture_output=True)
+        try:
+            subprocess.run(self.prefix + [str(PG_BIN / "initdb"), "-D", str(self.data), "-U", "test", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+                           check=True, capture_output=True)
+            self.start()
+            subprocess.run([str(PG_BIN / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "test", "mq"], check=True, capture_output=True)
+        except BaseException:
+            self.destroy()
+            raise
         self.url = f"postgresql+psycopg://test@127.0.0.1:{self.port}/mq"
 
     def start(self) -> None:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from tests.conftest import deliver, free_port, member_enquiry
+from tests.conftest import PG_BIN, deliver, free_port, member_enquiry
 from tests.ops.ophelpers import LEASE, POLL, Db, PgInstance, WorkerProc, drafts, holder_pid, http_get, maildir_files, ops_config, wait_for
 from storage.models import Case, OutboxItem, SeenMessage
 
@@ -69,7 +69,7 @@ def test_two_workers_share_500_messages_exactly_once_and_take_over_after_a_kill(
         killed_at = time.monotonic()
         wait_for("the other worker to take the lease", lambda: holder_pid(db.lease_holder()) == survivor.pid, LEASE + POLL + 10)
         takeover = time.monotonic() - killed_at
-        assert takeover <= LEASE + POLL + 2, f"takeover took {takeover:.1f}s"
+        assert takeover <= LEASE + POLL + 3, f"takeover took {takeover:.1f}s"  # lease + one poll + scheduling slack on a busy machine
         assert done_before < total, "the victim finished everything before it was killed; nothing was taken over"
         wait_for("all 500 messages", lambda: db.done() >= total, 150)
         time.sleep(2 * POLL)  # a further poll must not repeat anything
@@ -92,17 +92,17 @@ def test_sigterm_finishes_the_message_in_hand_releases_the_lease_and_exits(tmp_p
     folder.mkdir()
     config = ops_config(folder, pg_url, lease=30)  # long lease: a successor must not have to wait for it
     maildir = folder / "mailbox"
-    total = 80
+    total = 50
     for n in range(total):
         deliver(maildir, member_enquiry(n))
     db = Db(pg_url)
     first = WorkerProc(config, "first")
     second = None
     try:
-        wait_for("20 messages processed", lambda: db.done() >= 20, 60)
+        wait_for("15 messages processed", lambda: db.done() >= 15, 60)
         code, seconds = first.terminate()
         assert code == 0, first.log()[-2000:]
-        assert seconds < 5, f"took {seconds:.1f}s to stop"
+        assert seconds < 10, f"took {seconds:.1f}s to stop"  # well under stop_timeout (15 s): nothing waited for it
         statuses = db.statuses()
         assert set(statuses) == {"done"} and statuses["done"] < total, statuses  # nothing left half-done
         assert db.lease_holder() is None
@@ -122,6 +122,8 @@ def test_sigterm_finishes_the_message_in_hand_releases_the_lease_and_exits(tmp_p
 @pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_mailbox_and_database_outages_cause_no_crash_loop_no_loss_and_no_repeat(tmp_path: Path) -> None:
+    if not (PG_BIN / "initdb").exists():
+        pytest.skip(f"PostgreSQL binaries not found in {PG_BIN}")
     pg = PgInstance()
     folder = tmp_path / "council"
     folder.mkdir()
@@ -156,7 +158,7 @@ def test_mailbox_and_database_outages_cause_no_crash_loop_no_loss_and_no_repeat(
         wait_for("not ready while the mailbox is away", not_ready, 15)
         status, body = http_get(port, "/readyz")
         assert json.loads(body)["mailboxes"]["memberqueries@brackenford.gov.uk"]["ok"] is False
-        time.sleep(4)
+        time.sleep(3)  # several failed polls: the back-off, not a crash loop
         assert worker.alive()
         os.rename(away, maildir)
         wait_for("the 10 that arrived meanwhile", lambda: db.done() >= 30, 30)
@@ -169,7 +171,7 @@ def test_mailbox_and_database_outages_cause_no_crash_loop_no_loss_and_no_repeat(
         status, body = http_get(port, "/readyz")
         assert json.loads(body)["database"].startswith("unreachable")
         assert http_get(port, "/healthz")[0] == 200  # alive: nothing to restart
-        time.sleep(5)
+        time.sleep(3)
         assert worker.alive()
         pg.start()
         wait_for("the 10 that arrived meanwhile", lambda: db.done() >= 40, 40)
@@ -250,3 +252,23 @@ def test_a_second_process_on_one_sqlite_database_is_refused(tmp_path: Path) -> N
         first.close()
         if second:
             second.close()
+
+
+@pytest.mark.timeout(90)
+def test_a_stuck_job_does_not_stop_the_process_from_exiting_in_bounded_time(tmp_path: Path, pg_url: str) -> None:
+    folder = tmp_path / "council"
+    folder.mkdir()
+    config = ops_config(folder, pg_url, stop_timeout=3)
+    deliver(folder / "mailbox", member_enquiry(1).replace(b"Subject: Streetlight", b"Subject: HANG Streetlight"))
+    db = Db(pg_url)
+    worker = WorkerProc(config, "stuck", entry=POISON_WORKER)
+    try:
+        wait_for("the hanging message in hand", lambda: db.statuses().get("processing") == 1, 60)
+        code, seconds = worker.terminate(timeout=30)
+        assert code == 1 and 3 <= seconds < 8, (code, seconds)
+        assert "jobs still running after 3s" in worker.log()
+        assert db.lease_holder() is None  # released on the way out: a successor need not wait
+        assert db.statuses() == {"processing": 1}  # counted as an attempt; retried by the next worker
+    finally:
+        worker.close()
+        db.close()

@@ -369,3 +369,46 @@ def test_reminders_job_appears_once_the_module_exists(config_dir: Path, monkeypa
     reminders = next(s for s in specs if s.kind == "reminders")
     nxt = reminders.trigger.get_next_fire_time(None, datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc))  # a Saturday
     assert nxt.weekday() == 0 and (nxt.hour, nxt.minute) == (8, 30)
+
+
+def test_scheduled_jobs_run_only_on_the_lease_holder(config_dir: Path) -> None:
+    import bot.scheduler as scheduler
+    from bot.health import HealthState
+    from bot.metrics import Metrics
+
+    config = load_config(write_config(config_dir, extra='\n[sla]\nsummary_to = "democratic.services@brackenford.gov.uk"\n'))
+    store = _store(f"sqlite:///{config_dir / 'jobs.db'}")
+    metrics = Metrics()
+    leases = LeaseManager(store.engine, "me:1:x", 30)
+    worker = scheduler.MailboxWorker(config, store, leases, metrics, HealthState(store.engine, [MB], 60, metrics), threading.Event(), 5, clock=lambda: NOW)
+
+    def runs(job: str, result: str) -> float:
+        return metrics.registry.get_sample_value("mq_job_runs_total", {"job": job, "result": result}) or 0.0
+
+    LeaseManager(store.engine, "other:2:y", 30).acquire(MB)  # another worker serves this mailbox
+    worker.retention()
+    worker.sla_summary()
+    assert runs("retention", "skipped") == 1 and runs("sla-summary", "skipped") == 1
+    with store.session() as s:
+        s.query(Lease).delete()
+    assert leases.acquire(MB)
+    worker.retention()
+    worker.sla_summary()
+    if scheduler.reminders_available():
+        worker.reminders()
+        assert runs("reminders", "ok") == 1
+    worker.close()
+    assert runs("retention", "ok") == 1 and runs("sla-summary", "ok") == 1
+    with store.session() as s:
+        assert s.scalar(select(func.count()).select_from(OutboxItem).where(OutboxItem.kind == "sla_summary")) == 1
+
+
+@pytest.mark.postgres
+def test_poll_command_refuses_a_mailbox_a_worker_is_serving(config_dir: Path, pg_url: str) -> None:
+    from bot.cli import main
+
+    path = write_config(config_dir, storage_url=pg_url)
+    store = _store(pg_url)
+    LeaseManager(store.engine, "worker:1:z", 60).acquire(MB)
+    out = CliRunner().invoke(main, ["-c", str(path), "poll", "--quiet"])
+    assert out.exit_code == 5 and "holds this mailbox's lease" in out.output

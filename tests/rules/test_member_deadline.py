@@ -36,6 +36,7 @@ PARSED = [
     ("by Friday, and in any case before the 18th", MON, date(2026, 11, 17)),  # the earliest wins
     ("by Monday", datetime(2026, 11, 16, 18, 30, tzinfo=LONDON), date(2026, 11, 23)),  # same weekday, evening: next week
     ("by the 4th", datetime(2026, 12, 30, 10, 0, tzinfo=LONDON), date(2027, 1, 4)),  # over the year end
+    ("by 8 January", datetime(2026, 12, 30, 10, 0, tzinfo=LONDON), date(2027, 1, 8)),
 ]
 
 
@@ -50,6 +51,7 @@ def test_parsed_relative_to_received(text: str, received: datetime, expected: da
     "Rents went up by 20 percent this year.",
     "At the end of the week the crew came back.",
     "I met the residents on the 4th.",
+    "The report went to Cabinet ahead of the meeting on 8 November.",  # a date just gone
 ])
 def test_no_deadline_without_deadline_words(text: str) -> None:
     assert parse_member_deadline(text, MON) is None

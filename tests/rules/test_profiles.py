@@ -75,3 +75,12 @@ def test_engine_from_config_uses_the_council_profile(council) -> None:  # type: 
 
     engine = Engine.from_config(load_config(config.source))
     assert (engine.profile.name, engine.profile.response_working_days, engine.profile.reminder_working_days_before) == ("rushcliffe", 5, 2)
+
+
+def test_unknown_profile_in_a_council_config_names_the_file(council) -> None:  # type: ignore[no-untyped-def]
+    config = council("")
+    config.source.write_text(config.source.read_text().replace('profile = "section17"', 'profile = "kent"'))
+    from bot.config import load_config
+
+    with pytest.raises(ConfigError, match=r"config.toml: deadlines.profile: unknown profile 'kent'"):
+        Engine.from_config(load_config(config.source))

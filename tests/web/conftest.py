@@ -3,7 +3,10 @@
 The pipeline (``build_services`` + ``poll_once``) runs on a copy of the demo mailbox, as
 the ``demo_config`` fixture sets it up, plus three officers' replies in ``.Sent`` (two
 answers, one on time and one late, and an interim reply) so the case clock and the SLA
-figures have something to show. It runs once into SQLite and once into PostgreSQL; each
+figures have something to show. The detectors are the rules-only ones on a blank spaCy
+pipeline (``blank_detectors_factory``): the shipped model is retrained from time to time
+and these tests are about the dashboard, so they must not move when its scores do. Tests
+find cases by member, not by reference number, for the same reason. It runs once into SQLite and once into PostgreSQL; each
 test then gets its own clone (a file copy, or ``CREATE DATABASE … TEMPLATE``), so tests
 that correct things cannot disturb each other.
 """
@@ -65,16 +68,15 @@ def _reply(to_name: str, to: str, sender: str, sender_name: str, subject: str, i
 
 
 OFFICER_REPLIES = [
-    _reply("Cllr Jean Thirkettle", "cllr.jean.thirkettle@brackenford.gov.uk", "nadia.chowdhury@brackenford.gov.uk", "Nadia Chowdhury",
-           "Householder application 26/01873/HOU - neighbour letters", "<20261109091243.3F21A7@brackenford.gov.uk>",
-           "Fri, 13 Nov 2026 15:00:00 +0000", """\
-           Dear Cllr Thirkettle,
+    _reply("Cllr Kwame Asante-Lowe", "cllr.kwame.asante-lowe@brackenford.gov.uk", "maureen.dunkley@brackenford.gov.uk", "Maureen Dunkley",
+           "Missed recycling collection - Tanyard Row, Sandpits", "<c41d7e08-5b2a-4f6c-9e13-8a0f2b7d6c55@brackenford.gov.uk>",
+           "Wed, 18 Nov 2026 11:00:00 +0000", """\
+           Dear Cllr Asante-Lowe,
 
-           The neighbour letters went out on 2 November to the six adjoining addresses, the site notice
-           went up on 4 November and comments close on 25 November.
+           The crew missed Tanyard Row because of a blocked access road. The blue bins were
+           collected this morning.
 
-           Regards,
-           Nadia
+           Maureen
            """, 1),
     _reply("Cllr Callum MacAteer", "cllr.callum.macateer@brackenford.gov.uk", "rob.kettlewell@brackenford.gov.uk", "Rob Kettlewell",
            "pothole weir rd", "<A7C4E0B2-6D19-4F3E-9B85-1E2D7F0C4A93@brackenford.gov.uk>",
@@ -113,7 +115,7 @@ def build_demo_folder(folder: Path, storage_url: str | None) -> Path:
     return path
 
 
-def run_pipeline(config_path: Path, detectors: Any = None) -> Any:
+def run_pipeline(config_path: Path, detectors: Any) -> None:
     from bot.backends.maildir import MaildirMailbox
     from bot.config import load_config
     from bot.runner import poll_once
@@ -125,7 +127,6 @@ def run_pipeline(config_path: Path, detectors: Any = None) -> Any:
     report = poll_once(services)
     assert report.failed == 0 and report.quarantined == 0 and report.processed == 20, report
     services.store.engine.dispose()
-    return services.detectors
 
 
 @dataclass
@@ -138,10 +139,14 @@ class Golden:
 
 
 @pytest.fixture(scope="session")
-def golden(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> Golden:
+def golden(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest, blank_detectors_factory: Any) -> Golden:
+    from bot.config import load_config
+    from bot.directory import load_directory
+
     base = tmp_path_factory.mktemp("web-golden")
     sqlite_config = build_demo_folder(base / "sqlite", None)
-    detectors = run_pipeline(sqlite_config)
+    detectors = blank_detectors_factory(load_directory(load_config(sqlite_config)))
+    run_pipeline(sqlite_config, detectors)
     pg_config, server, name = None, None, "mq_demo_golden"
     try:
         server = request.getfixturevalue("pg_server")
@@ -161,6 +166,18 @@ class Site:
     config: Any
     store: Any
     kind: str
+
+    def ref(self, member_name: str, subject_start: str = "") -> str:
+        """The reference of a member's case (the numbers depend on what became a case)."""
+        from sqlalchemy import select
+
+        from storage.models import Case
+
+        with self.store.session() as s:
+            refs = [c.ref for c in s.scalars(select(Case).where(Case.member_name == member_name).order_by(Case.id))
+                    if c.subject.startswith(subject_start)]
+        assert len(refs) == 1, (member_name, refs)
+        return refs[0]
 
     def app(self, **kwargs: Any) -> Any:
         from bot.web import create_app
