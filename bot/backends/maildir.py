@@ -163,13 +163,23 @@ class MaildirMailbox:
             return time.time()
 
     def _add_flag(self, key: str, letters: str) -> None:
+        # A rename, as Maildir intends (new/ → cur/ with flags in the name): the
+        # message file itself is never rewritten.
         try:
-            msg = self._box.get_message(key)
+            subpath = self._box._lookup(key)
         except KeyError:
             raise BackendError(f"{self.path}: message {key} has gone") from None
-        msg.set_subdir("cur")
-        msg.set_flags("".join(sorted(set(msg.get_flags()) | set(letters))))
-        self._box[key] = msg
+        name = os.path.basename(subpath)
+        base, _, info = name.partition(":2,") if ":2," in name else (name, "", "")
+        flags = "".join(sorted(set(info) | set(letters)))
+        new_subpath = os.path.join("cur", f"{base}:2,{flags}")
+        if new_subpath == subpath:
+            return
+        try:
+            os.rename(os.path.join(self._box._path, subpath), os.path.join(self._box._path, new_subpath))
+        except FileNotFoundError:
+            raise BackendError(f"{self.path}: message {key} has gone") from None
+        self._box._toc[key] = new_subpath
 
     def _keyword_letters(self) -> dict[str, str]:
         """Read or extend ``dovecot-keywords`` (index N ↔ flag letter chr(ord('a')+N))."""
