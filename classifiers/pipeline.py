@@ -35,6 +35,7 @@ def text_for(message: Message) -> str:
 class Classification:
     findings: dict[str, Finding]
     member: Member | None
+    doc: Doc | None = None  # tokens and lemmas, re-used by the routing rules
 
 
 @dataclass
@@ -87,4 +88,4 @@ class Detectors:
             "personal_interest": self.interest(message, doc, self.score, t["personal_interest"], sender_is_member=is_member.value),
             "complaint": self.complaint(message, doc, self.directory, self.score, t["complaint"]),
         }
-        return Classification(findings=findings, member=member)
+        return Classification(findings=findings, member=member, doc=doc)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from flask import Flask, Response, abort, flash, g, redirect, render_template, request, session, url_for
+from itsdangerous import BadData, URLSafeTimedSerializer
 from markupsafe import Markup
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -45,6 +46,8 @@ log = logging.getLogger("mqtriage.web")
 
 HERE = Path(__file__).resolve().parent
 PUBLIC_ENDPOINTS = {"signin", "signin_entra", "auth_callback", "static"}
+FLOW_COOKIE = "mq_entra_flow"
+FLOW_SECONDS = 600
 REF = re.compile(r"^[A-Za-z0-9#-]{1,32}$")
 SORT_TEXT = {"ref": "reference", "member": "member", "ward": "ward", "subject": "subject", "service": "service",
              "received": "date received", "due": "due date", "state": "state"}
@@ -167,7 +170,7 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
     def gate() -> Any:
         g.started = time.perf_counter()
         g.user = None
-        if request.method == "POST" and not _post_allowed():
+        if request.method == "POST" and request.endpoint != "auth_callback" and not _post_allowed():
             abort(400, description="csrf")
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
@@ -263,43 +266,63 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
         return render_template("signin.html", title="Sign in", entra=use_entra, error=error,
                                spent=bool(local_token and local_token.spent)), status
 
+    # The answer comes back as a form POST from Microsoft's sign-in page (response_mode
+    # form_post, as RFC 9700 and msal recommend: the code is not left in URLs or history).
+    # That POST is cross-site, so the session cookie (SameSite=Lax) does not come with it:
+    # the flow waits in its own short-lived signed cookie, SameSite=None and Secure
+    # (browsers accept Secure cookies from http://localhost too), scoped to the callback.
+    # msal's state check is that endpoint's CSRF protection.
+    flow_cookie = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="mq-entra-flow")
+
     @app.route("/signin/entra")
     def signin_entra() -> Any:
         if not use_entra:
             abort(404)
         redirect_uri = (web.public_url + "/auth/callback") if web.public_url else url_for("auth_callback", _external=True)
-        flow = auth_app().initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri)
+        flow = auth_app().initiate_auth_code_flow(scopes=[], redirect_uri=redirect_uri, response_mode="form_post")
         if "auth_uri" not in flow:
             abort(500)
-        session["flow"] = flow
-        return redirect(flow["auth_uri"])
+        response = redirect(flow["auth_uri"])
+        kept = {k: v for k, v in flow.items() if k != "auth_uri"}
+        response.set_cookie(FLOW_COOKIE, flow_cookie.dumps(kept), max_age=FLOW_SECONDS, path="/auth/callback",
+                            secure=True, httponly=True, samesite="None")
+        return response
 
-    @app.route("/auth/callback")
+    def sign_in_failed(text: str, status: int) -> Any:
+        response = app.make_response((render_template("error.html", title="Sign-in failed", heading="Sign-in failed", text=text,
+                                                      link=url_for("signin")), status))
+        response.delete_cookie(FLOW_COOKIE, path="/auth/callback", secure=True, httponly=True, samesite="None")
+        return response
+
+    @app.route("/auth/callback", methods=["GET", "POST"])
     def auth_callback() -> Any:
         if not use_entra:
             abort(404)
-        flow = session.pop("flow", None)
-        if not isinstance(flow, dict):
-            return render_template("error.html", title="Sign-in expired", heading="Your sign-in has expired",
-                                   text="Start again from the sign-in page.", link=url_for("signin")), 400
         try:
-            result = auth_app().acquire_token_by_auth_code_flow(flow, request.args.to_dict())
+            flow = flow_cookie.loads(request.cookies.get(FLOW_COOKIE, ""), max_age=FLOW_SECONDS)
+        except BadData:
+            flow = None
+        if not isinstance(flow, dict):
+            return sign_in_failed("Your sign-in has expired or was started in another browser. Start again.", 400)
+        answer = (request.form if request.method == "POST" else request.args).to_dict()
+        try:
+            result = auth_app().acquire_token_by_auth_code_flow(flow, answer)
             if "error" in result:
                 raise SignInError(str(result.get("error_description") or result["error"]).splitlines()[0][:200])
             claims = result.get("id_token_claims") or {}
             name = check_id_claims(config, claims, time.time())
         except ValueError:  # msal: state mismatch or a replayed response
-            return render_template("error.html", title="Sign-in failed", heading="Sign-in failed",
-                                   text="The answer from Microsoft did not match this sign-in. Start again.", link=url_for("signin")), 400
+            return sign_in_failed("The answer from Microsoft did not match this sign-in. Start again.", 400)
         except SignInError as exc:
             log.warning("Entra sign-in refused: %s", exc)
-            return render_template("error.html", title="Sign-in failed", heading="Sign-in failed", text=str(exc),
-                                   link=url_for("signin")), 403
+            return sign_in_failed(str(exc), 403)
         roles_claim = [str(r) for r in claims.get("roles", []) if isinstance(r, str)][:50]
         start_session({"name": name, "display": str(claims.get("name") or name)[:200], "roles": roles_claim})
         with store.session() as s:
             store.audit(s, "web-signin", mailbox=config.mailbox.address, actor=name, method="entra")
-        return after_signin()
+        response = after_signin()
+        response.delete_cookie(FLOW_COOKIE, path="/auth/callback", secure=True, httponly=True, samesite="None")
+        return response
 
     @app.post("/signout")
     def signout() -> Any:
@@ -319,11 +342,21 @@ def create_app(config: Config, store: Store, *, clock: Callable[[], datetime] = 
         now_day = today()
         with store.session() as s:
             page = list_cases(s, config.mailbox.address, user, f, now_day, web.page_size)
-            services = sorted(set(services_in_use(s, config.mailbox.address, user)) |
-                              ({k for k in services_cfg} if user.sees_all else set(user.services)))
+            services = sorted(set(known_services(s, user)) | ({k for k in services_cfg} if user.sees_all else set(user.services)))
         members = sorted(directory.members, key=lambda m: m.name)
         return render_template("cases.html", title="Cases", f=f, page=page, services=services, members=members,
                                STATES=STATES, today=now_day, user=user)
+
+    service_cache: dict[Any, tuple[float, list[str]]] = {}
+
+    def known_services(s: Any, user: User) -> list[str]:
+        """Services that cases are routed to, for the filter (a full scan: kept for a minute)."""
+        key = None if user.sees_all else user.services
+        hit = service_cache.get(key)
+        if hit is None or hit[0] < time.monotonic():
+            hit = (time.monotonic() + 60, services_in_use(s, config.mailbox.address, user))
+            service_cache[key] = hit
+        return hit[1]
 
     def load(ref: str) -> Any:
         if not REF.match(ref):
