@@ -142,6 +142,10 @@ def _body_text(msg: MimeMessage, defects: list[str]) -> tuple[str, bool, list[At
     for part in _walk(msg, defects):
         ctype = part.get_content_type()
         disposition = (part.get_content_disposition() or "").lower()
+        if ctype in ("message/delivery-status", "message/disposition-notification"):
+            # Reports are "multipart" to the email package; keep them visible to the rules.
+            attachments.append(Attachment(_filename(part), ctype, 0))
+            continue
         if part.is_multipart():
             continue
         if disposition == "attachment" or (ctype not in ("text/plain", "text/html") and ctype != "message/rfc822"):

@@ -177,38 +177,50 @@ def _filtered(q: Select[Any], f: CaseFilter, today: date) -> Select[Any]:
     return q
 
 
-def _order(f: CaseFilter, today: date) -> list[Any]:
-    way = (lambda c: c.desc()) if f.desc else (lambda c: c.asc())
+def _order(f: CaseFilter, today: date, reverse: bool = False) -> list[Any]:
+    """ORDER BY keys for ``f``; ``reverse`` gives the exact opposite order (for pages near the end)."""
     state_rank = case(
         (Case.status == "answered", 3), (Case.status.not_in(OPEN), 4), (Case.due.is_(None), 2),
         (Case.due < today, 0), (Case.due == today, 1), else_=2,
     )
     simple = {"ref": Case.id, "member": Case.member_name, "ward": Case.ward, "subject": Case.subject,
               "service": Case.service, "received": Case.received}
+    desc = f.desc
     if f.sort == "due":
-        keys = [Case.due.is_(None), way(Case.due)]  # cases without a due date last, either way
+        keys = [(Case.due.is_(None), False), (Case.due, desc)]  # cases without a due date last, either way
     elif f.sort == "state":
-        keys = [way(state_rank), Case.due.is_(None), way(Case.due)]
+        keys = [(state_rank, desc), (Case.due.is_(None), False), (Case.due, desc)]
     else:
-        keys = [way(simple[f.sort])]
-    return [*keys, way(Case.id)]  # stable pages
+        keys = [(simple[f.sort], desc)]
+    keys.append((Case.id, desc))  # stable pages
+    return [column.desc() if descending != reverse else column.asc() for column, descending in keys]
 
 
 def list_cases(session: Session, mailbox: str, user: User, f: CaseFilter, today: date, page_size: int) -> CasePage:
-    """One page of cases and how many match, in one pass over the matching rows.
+    """One page of cases and how many match.
 
-    The inner query sorts only the sort keys and ids (narrow rows sort in memory even
-    for 50,000 cases) and counts the matches with a window function, so a filter that
-    cannot use an index (text in the subject, a flag) is evaluated once, not twice. The
-    page's columns are then read for those ids alone.
+    Only ids and sort keys are sorted (narrow rows sort in memory); the page's columns
+    are then read for those ids alone. The first page counts the matches with a window
+    function in the same pass, so a filter no index serves (a flag, text in the subject)
+    is evaluated once. A later page counts first and, past the middle, reads the reversed
+    order from the other end: the last of 1,000 pages then costs what the first does
+    instead of a sort of every case.
     """
-    page = f.page
-    ids, total = _page_ids(session, mailbox, user, f, today, page_size, page)
-    if not ids and page > 1:  # past the end (a stale link): show the last page
-        total = session.scalar(select(func.count()).select_from(
-            _filtered(_scope(select(Case.id), mailbox, user), f, today).subquery())) or 0
-        page = max(1, -(-total // page_size))
-        ids, total = _page_ids(session, mailbox, user, f, today, page_size, page)
+    scoped = _filtered(_scope(select(Case.id), mailbox, user), f, today)
+    if f.page == 1:
+        found = session.execute(_filtered(_scope(select(Case.id, func.count().over().label("total")), mailbox, user), f, today)
+                                .order_by(*_order(f, today)).limit(page_size)).all()
+        ids, total, page = [r.id for r in found], (found[0].total if found else 0), 1
+    else:
+        total = session.scalar(select(func.count()).select_from(scoped.subquery())) or 0
+        page = min(f.page, max(1, -(-total // page_size)))  # past the end (a stale link): the last page
+        offset = (page - 1) * page_size
+        if offset > total // 2:
+            size = min(page_size, total - offset)
+            back = session.scalars(scoped.order_by(*_order(f, today, reverse=True)).limit(size).offset(total - offset - size))
+            ids = list(back)[::-1]
+        else:
+            ids = list(session.scalars(scoped.order_by(*_order(f, today)).limit(page_size).offset(offset)))
     pages = max(1, -(-total // page_size))
     rows = {r.id: r for r in session.execute(select(
         Case.id, Case.ref, Case.member_name, Case.member_email, Case.ward, Case.subject, Case.service, Case.status,
@@ -217,12 +229,6 @@ def list_cases(session: Session, mailbox: str, user: User, f: CaseFilter, today:
                    aware(r.received) or r.received, r.due, r.flags or {}, state_of(r.status, r.due, today))
            for r in (rows[i] for i in ids if i in rows)]
     return CasePage(out, total, page, pages, page_size, headline_counts(session, mailbox, user, today))
-
-
-def _page_ids(session: Session, mailbox: str, user: User, f: CaseFilter, today: date, page_size: int, page: int) -> tuple[list[int], int]:
-    q = _filtered(_scope(select(Case.id, func.count().over().label("total")), mailbox, user), f, today)
-    found = session.execute(q.order_by(*_order(f, today)).limit(page_size).offset((page - 1) * page_size)).all()
-    return [r.id for r in found], (found[0].total if found else 0)
 
 
 def headline_counts(session: Session, mailbox: str, user: User, today: date) -> dict[str, int]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from bot.state import MessageState
 from rules.base import Rule, RuleContext, register
 
@@ -12,6 +14,8 @@ class AutoSubmitted(Rule):
 
     def check(self, ctx: RuleContext, state: MessageState) -> bool:
         value = state.message.header("auto-submitted").strip().lower()
-        if value and value.split(";")[0].strip() != "no":
+        # RFC 3834 s.5: a keyword, optionally followed by parameters or a comment.
+        keyword = re.split(r"[;(\s]", value, maxsplit=1)[0] if value else ""
+        if value and keyword != "no":
             return state.record(self.name, True, f"Auto-Submitted: {value[:60]}")
         return state.record(self.name, False, "no Auto-Submitted header, or 'no'")

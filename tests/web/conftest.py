@@ -262,6 +262,7 @@ class FakeEntra:
 
         state = secrets.token_urlsafe(8)
         self.redirect_uri = redirect_uri or ""
+        self.response_mode = kwargs.get("response_mode")
         return {"state": state, "redirect_uri": redirect_uri, "scope": scopes,
                 "auth_uri": f"https://login.microsoftonline.com/{ENTRA_TENANT}/oauth2/v2.0/authorize?state={state}"}
 
@@ -284,7 +285,8 @@ def entra_site(site: Site, monkeypatch: pytest.MonkeyPatch) -> Site:
 
 
 def sign_in_entra(client: Any, user: str) -> Any:
+    """Start the flow, then post back what Entra's page posts (response_mode=form_post)."""
     start = client.get("/signin/entra")
     assert start.status_code == 302
     state = start.headers["Location"].split("state=")[1]
-    return client.get(f"/auth/callback?code={user}&state={state}")
+    return client.post("/auth/callback", data={"code": user, "state": state})

@@ -114,9 +114,12 @@ def test_real_msal_code_flow_signs_in(site: Site, entra: FakeEntra, tls: Any, mo
     assert client.get("/cases").status_code == 302
     start = client.get("/signin/entra")
     assert start.status_code == 302
+    flow_cookie = next(c for c in start.headers.getlist("Set-Cookie") if c.startswith("mq_entra_flow="))
+    assert all(part in flow_cookie for part in ("Secure", "HttpOnly", "SameSite=None", "Path=/auth/callback", "Max-Age=600"))
     answer = entra.authorize(start.headers["Location"])
     assert entra.codes[answer["code"]]["redirect_uri"] == "http://localhost/auth/callback"
-    back = client.get("/auth/callback", query_string=answer)
+    assert entra.codes[answer["code"]]["response_mode"] == "form_post"
+    back = client.post("/auth/callback", data=answer)  # as Entra's page posts it
     assert back.status_code == 302 and back.headers["Location"] == "/cases"
     assert entra.token_posts and "code_verifier" in entra.token_posts[0]
     page = client.get("/cases")
@@ -127,7 +130,7 @@ def test_a_token_for_another_tenant_is_refused(site: Site, entra: FakeEntra, tls
     entra.tenant_claim = "99999999-9999-9999-9999-999999999999"
     client = _site(site, entra, tls, monkeypatch).app().test_client()
     answer = entra.authorize(client.get("/signin/entra").headers["Location"])
-    refused = client.get("/auth/callback", query_string=answer)
+    refused = client.post("/auth/callback", data=answer)
     assert refused.status_code == 403 and "another organisation" in refused.text
     assert client.get("/cases").status_code == 302
 
@@ -136,6 +139,6 @@ def test_a_replayed_or_forged_answer_is_refused(site: Site, entra: FakeEntra, tl
     client = _site(site, entra, tls, monkeypatch).app().test_client()
     answer = entra.authorize(client.get("/signin/entra").headers["Location"])
     forged = dict(answer, state="not-the-state")
-    assert client.get("/auth/callback", query_string=forged).status_code == 400
-    assert client.get("/auth/callback", query_string=answer).status_code == 400  # the flow was used up
+    assert client.post("/auth/callback", data=forged).status_code == 400
+    assert client.post("/auth/callback", data=answer).status_code == 400  # the flow was used up
     assert not entra.token_posts  # msal refused before calling Entra

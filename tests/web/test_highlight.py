@@ -53,3 +53,14 @@ def test_overlapping_marks_split_into_segments_with_their_labels() -> None:
     both = [p for p in parts if len(p.labels) == 2]
     assert both and both[0].text == "declare an interest"
     assert [m.label for p in parts for m in p.ends] == ["enquiry", "personal_interest"]
+
+
+def test_nested_spans_of_one_label_get_one_tag_at_the_end() -> None:
+    excerpt = "I wish to complain about Mr Craig Dempster, planning officer, and his conduct."
+    findings = [SimpleNamespace(label="complaint", value=True, evidence=[
+        {"source": "body", "text": "I wish to complain about Mr Craig Dempster, planning officer, and his conduct.", "start": 0},
+        {"source": "body", "text": "Craig Dempster", "start": 28}])]
+    marks, _ = marks_for(excerpt, findings)
+    assert [(m.start, m.end) for m in marks] == [(0, len(excerpt))]
+    parts = segments(excerpt, marks)
+    assert len(parts) == 1 and [m.label for m in parts[0].ends] == ["complaint"]

@@ -8,7 +8,7 @@ import logging
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bot.sla import figures, load_cases, months_back
 from bot.web.queries import state_of
@@ -238,7 +238,7 @@ def test_entra_app_roles_and_strangers(site: Site, monkeypatch: pytest.MonkeyPat
     sign_in_entra(housing, "jodie.farrant@brackenford.gov.uk")
     listing = housing.get("/cases?state=all")
     assert listing.status_code == 200 and "Service manager: housing" in listing.text
-    assert fake.redirect_uri == "http://localhost/auth/callback"
+    assert fake.redirect_uri == "http://localhost/auth/callback" and fake.response_mode == "form_post"
 
     stranger = app.test_client()
     sign_in_entra(stranger, "someone.else@brackenford.gov.uk")
@@ -263,8 +263,9 @@ def test_entra_state_mismatch_and_replay(site: Site, monkeypatch: pytest.MonkeyP
     app = entra_site(site, monkeypatch).app(auth_app_factory=lambda config: FakeEntra())
     client = app.test_client()
     client.get("/signin/entra")
+    assert client.post("/auth/callback", data={"code": DS_USER, "state": "forged"}).status_code == 400
+    assert client.post("/auth/callback", data={"code": DS_USER, "state": "forged"}).status_code == 400  # the flow is spent
     assert client.get(f"/auth/callback?code={DS_USER}&state=forged").status_code == 400
-    assert client.get(f"/auth/callback?code={DS_USER}&state=forged").status_code == 400  # the flow is spent
     assert client.get("/cases").status_code == 302
     # With Entra configured the local token does not exist.
     assert app.extensions["mq_local_token"] is None
@@ -476,3 +477,20 @@ def test_cli_has_a_web_command() -> None:
     result = CliRunner().invoke(main, ["web", "--help"])
     assert result.exit_code == 0 and "--port" in result.output and "dashboard" in result.output
 
+
+
+@pytest.mark.parametrize("sort", ["due", "state", "member", "received"])
+def test_pages_read_from_either_end_agree_with_one_sorted_list(any_site: Site, sort: str) -> None:
+    """Pages past the middle are read in reverse from the end: together they must be the one list."""
+    small = Site(any_site.config.model_copy(update={"web": any_site.config.web.model_copy(update={"page_size": 10})}),
+                 any_site.store, any_site.kind)
+    client = small.app(admin_token=TOKEN).test_client()
+    sign_in_local(client, TOKEN)
+    for direction in ("", "&dir=desc"):
+        paged = [ref for n in (1, 2) for ref in _refs(client.get(f"/cases?state=all&sort={sort}{direction}&page={n}").text)]
+        with any_site.store.session() as s:
+            assert len(paged) == s.scalar(select(func.count()).select_from(Case))
+        assert len(set(paged)) == len(paged)
+        big = any_site.app(admin_token=TOKEN).test_client()
+        sign_in_local(big, TOKEN)
+        assert _refs(big.get(f"/cases?state=all&sort={sort}{direction}").text) == paged
