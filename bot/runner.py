@@ -65,6 +65,7 @@ def poll_once(services: Services, progress: Callable[[int, int], None] | None = 
     enabled_at = _enabled_at(services)
     cursor = store.get_sync(name, CURSOR)
     handled: set[str] = set()  # a message that failed stays "new" in the mailbox: once per cycle is enough
+    _retry_failed(services, enabled_at, report, handled, should_stop)
     for _ in range(MAX_PAGES):
         batch = mailbox.fetch_new(cursor, services.config.bot.batch_size)
         fresh = [item for item in batch.items if item.backend_id not in handled]
@@ -84,6 +85,27 @@ def poll_once(services: Services, progress: Callable[[int, int], None] | None = 
     _case_clock(services, report)
     report.seconds = time.monotonic() - started
     return report
+
+
+def _retry_failed(services: Services, enabled_at: datetime | None, report: CycleReport, handled: set[str], should_stop: Callable[[], bool]) -> None:
+    """Messages that failed earlier are fetched again by id: cursor-based backends
+    (IMAP, Graph, EWS) have moved past them and would never offer them again, and
+    each must end done or quarantined, never forgotten."""
+    for _pk, backend_id in services.store.messages_with_status(services.mailbox_name, "failed"):
+        if should_stop():
+            raise StopRequested()
+        try:
+            item = services.mailbox.fetch_one(backend_id)
+        except (TransientBackendError, AuthenticationFailed):
+            raise
+        except BackendError as exc:
+            log.warning("failed message %s cannot be fetched again (%s): quarantining its record", backend_id, exc)
+            attempt = services.store.begin_attempt(services.mailbox_name, backend_id)
+            quarantine(services, attempt.pk, backend_id, f"message no longer in the mailbox: {exc}", report)
+            continue
+        handled.add(backend_id)
+        report.fetched += 1
+        process_item(services, item, enabled_at, report)
 
 
 def _case_clock(services: Services, report: CycleReport) -> None:
@@ -142,6 +164,12 @@ def process_item(services: Services, item: RawItem, enabled_at: datetime | None,
             report.skipped += 1
             return
         state.preexisting = _is_preexisting(services, state.message.received, enabled_at, resync)
+        if state.preexisting and services.config.mailbox.on_first_start == "ignore":
+            # The council chose not to record mail from before the bot: mark it and move on.
+            store.set_status(attempt.pk, "ignored")
+            _mark_processed(services, item.backend_id)
+            report.skipped += 1
+            return
         classify_stage(services, state)
         ctx = rule_context(services, state)
         decide_stage(services, ctx, state)

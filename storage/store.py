@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import AuditEvent, Case, FindingRow, OutboxItem, SeenMessage, SyncState
 
-FINAL_STATUSES = frozenset({"done", "quarantined", "recorded", "duplicate"})
+FINAL_STATUSES = frozenset({"done", "quarantined", "recorded", "duplicate", "ignored"})
 
 
 def utcnow() -> datetime:

@@ -186,3 +186,54 @@ def test_a_failing_message_costs_one_attempt_per_cycle_even_across_pages(config_
     assert report.processed == 4 and report.failed == 1 and report.quarantined == 0
     with services.store.session() as s:
         assert s.scalar(select(SeenMessage.attempts).where(SeenMessage.backend_id == bad)) == 1
+
+
+class CursorLikeMaildir(MaildirMailbox):
+    """Offers each message once, as IMAP/Graph/EWS do once their cursor has moved on."""
+
+    def __init__(self, *a, **kw) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*a, **kw)
+        self.offered: set[str] = set()
+
+    def fetch_new(self, cursor, limit):  # type: ignore[no-untyped-def]
+        batch = super().fetch_new(cursor, limit)
+        items = [i for i in batch.items if i.backend_id not in self.offered]
+        self.offered.update(i.backend_id for i in items)
+        return type(batch)(items=items, cursor=str(len(self.offered)), more=False)
+
+
+def test_failed_message_is_retried_by_id_on_cursor_backends(config_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_config(config_dir)
+    flaky_id = deliver(config_dir / "mailbox", member_enquiry(1))
+    import bot.runner as runner
+
+    real = runner.parse_stage
+    calls = {"n": 0}
+
+    def fails_once(services, item):  # type: ignore[no-untyped-def]
+        if item.backend_id == flaky_id and calls["n"] == 0:
+            calls["n"] += 1
+            raise RuntimeError("transient bug")
+        return real(services, item)
+
+    monkeypatch.setattr(runner, "parse_stage", fails_once)
+    config = load_config(path)
+    services = build_services(config, CursorLikeMaildir(config_dir / "mailbox", config.mailbox.address))
+    first = poll_once(services)
+    assert first.failed == 1
+    second = poll_once(services)
+    assert second.processed == 1
+    with services.store.session() as s:
+        assert s.scalar(select(SeenMessage.status)) == "done"
+        assert s.scalar(select(func.count()).select_from(OutboxItem)) == 1
+
+
+def test_ignore_on_first_start_records_nothing_but_the_id(config_dir: Path) -> None:
+    path = write_config(config_dir, on_first_start="ignore")
+    deliver(config_dir / "mailbox", member_enquiry(1))
+    services = services_for(path)
+    poll_once(services)
+    with services.store.session() as s:
+        row = s.scalar(select(SeenMessage))
+        assert row.status == "ignored" and row.excerpt == "" and row.subject == ""
+        assert s.scalar(select(func.count()).select_from(Case)) == 0

@@ -61,10 +61,12 @@ def start_in_thread(config: Config, store: Store, *, listen: str | None = None, 
     from waitress import create_server
 
     listen = listen or config.web.listen
+    port = config.web.port if port is None else port
     _check_listen(config, listen)
+    # The app decides cookie flags from where it listens: give it the address actually used.
+    config = config.model_copy(update={"web": config.web.model_copy(update={"listen": listen, "port": port})})
     app = app or create_app(config, store, clock=clock, **app_kwargs)
-    server = create_server(app, host=listen, port=config.web.port if port is None else port, threads=THREADS,
-                           ident="mqtriage", clear_untrusted_proxy_headers=True)
+    server = create_server(app, host=listen, port=port, threads=THREADS, ident="mqtriage", clear_untrusted_proxy_headers=True)
     host, bound = server.socket.getsockname()[:2]
     url = f"http://{'[' + host + ']' if ':' in host else host}:{bound}"
     thread = threading.Thread(target=server.run, name="mqtriage-web", daemon=True)
