@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ OFFICER_ROLES = {"chief_executive", "monitoring_officer", "s151_officer", "direc
 _TITLES = re.compile(r"\b(cllr|councillor|cnllr|cyng|alderman|ald|mr|mrs|ms|miss|dr|prof|provost|bailie|rev|sir|dame)\b\.?", re.I)
 
 
+@lru_cache(maxsize=65536)
 def normalise_name(name: str) -> str:
     """Fold case, accents, titles and punctuation so "Cllr. Siân O'Neill" == "sian oneill"."""
     name = unicodedata.normalize("NFKD", name)

@@ -62,7 +62,7 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["on", "in"]}}, {"LOWER": "my"}, {"LOWER": "own"}, {"LOWER": "behalf"}],
         [{"LOWER": {"IN": ["for", "about"]}}, {"LOWER": "myself"}, {"LOWER": {"IN": ["rather", "not", "personally", "as"]}}],
         [{"LOWER": "first"}, {"LOWER": "-", "OP": "?"}, {"LOWER": "hand"}],
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "family", "small"]}, "OP": "?"}, {"LOWER": {"IN": OWNED}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "family", "small", "back", "front", "rear", "side", "little", "old", "holiday", "top", "bottom"]}, "OP": "{0,2}"}, {"LOWER": {"IN": OWNED}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["own", "run", "farm", "rent", "lease", "let", "manage"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": OWNED + ["property", "properties", "units", "unit", "land"]}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": "live"}, {"LOWER": {"IN": ["on", "in", "at", "next", "opposite", "beside", "behind", "above", "directly", "right", "just"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["road", "street", "lane", "close", "avenue", "terrace", "row", "drive", "crescent", "way", "estate", "door", "site", "premises", "it", "there", "park", "field"]}}],
         [{"LOWER": {"IN": ["backs", "back", "backing", "overlooks", "overlook", "borders", "adjoins", "adjoining", "adjacent", "runs", "abuts", "serves"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
