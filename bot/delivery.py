@@ -7,9 +7,10 @@ item with that key already exists before anything is created again.
 
 from __future__ import annotations
 
+import base64
 import logging
 
-from bot.backends.base import AuthenticationFailed, BackendError, Outgoing, TransientBackendError
+from bot.backends.base import AuthenticationFailed, BackendError, InlineImage, Outgoing, TransientBackendError
 from bot.services import Services
 from storage.models import OutboxItem
 
@@ -28,6 +29,9 @@ def to_outgoing(services: Services, item: OutboxItem, reply_to_backend_id: str |
         in_reply_to=item.in_reply_to,
         references=item.references,
         reply_to_backend_id=reply_to_backend_id,
+        inline_images=tuple(
+            InlineImage(i["cid"], i["content_type"], base64.b64decode(i["data"])) for i in (item.inline_images or [])
+        ),
     )
 
 

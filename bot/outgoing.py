@@ -49,4 +49,8 @@ def build_mime(item: Outgoing, now: datetime | None = None) -> EmailMessage:
     msg.set_content(item.text)
     if item.html:
         msg.add_alternative(item.html, subtype="html")
+        html_part = msg.get_body(("html",))
+        for image in item.inline_images:
+            maintype, _, subtype = image.content_type.partition("/")
+            html_part.add_related(image.data, maintype, subtype, cid=f"<{image.cid}>", disposition="inline")  # type: ignore[union-attr]
     return msg

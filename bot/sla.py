@@ -20,6 +20,8 @@ Definitions (stated once, here):
 
 from __future__ import annotations
 
+import base64
+
 import logging
 import statistics
 from collections import defaultdict
@@ -123,12 +125,25 @@ def months_back(today: date, months: int) -> date:
 
 
 # --- the weekly summary -------------------------------------------------------------
-def summary_context(config: Config, store: Store, now: datetime) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Summary:
+    today: date
+    since: date
+    facts: list["CaseFact"]
+    rows: list["SlaRow"]
+
+
+def summary_figures(config: Config, store: Store, now: datetime) -> Summary:
     calendar = WorkingCalendar.from_config(config.council)
     today = calendar.local(now).date()
     since = months_back(today, config.sla.months)
     facts = load_cases(store, config, since)
-    rows = figures(facts, calendar, today, since)
+    return Summary(today, since, facts, figures(facts, calendar, today, since))
+
+
+def summary_context(config: Config, store: Store, now: datetime, summary: Summary | None = None) -> dict[str, Any]:
+    summary = summary or summary_figures(config, store, now)
+    today, since, rows = summary.today, summary.since, summary.rows
     names = {key: (svc.name or key) for key, svc in config.routing.services.items()}
     return {
         "council": config.council.name,
@@ -137,7 +152,7 @@ def summary_context(config: Config, store: Store, now: datetime) -> dict[str, An
         "since": since.strftime("%B %Y"),
         "months": [_row_dict(r, names) for r in rows if r.service == ALL],
         "services": [_row_dict(r, names) for r in rows if r.service != ALL],
-        "overdue": [{"service": names.get(k, k), "count": v} for k, v in overdue_now(facts, today).items()],
+        "overdue": [{"service": names.get(k, k), "count": v} for k, v in overdue_now(summary.facts, today).items()],
         "signature": config.bot.signature,
     }
 
@@ -150,6 +165,18 @@ def _row_dict(row: SlaRow, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+CHART_CID = "sla-chart@mqtriage"
+
+
+def _chart_png(rows: list["SlaRow"]) -> bytes:
+    """The dashboard's share-within-target chart, from the same figures, as PNG."""
+    try:
+        from bot.web.charts import sla_chart_png
+    except ImportError:  # Pillow missing: the summary still goes, with its tables
+        return b""
+    return sla_chart_png(rows)
+
+
 def queue_weekly_summary(config: Config, store: Store, renderer: Renderer, now: datetime) -> bool:
     """Put this week's summary in the outbox (once per ISO week and mailbox); False if already there or not configured."""
     to = config.sla.summary_to
@@ -159,7 +186,10 @@ def queue_weekly_summary(config: Config, store: Store, renderer: Renderer, now: 
     mailbox = config.mailbox.address
     year, week, _ = WorkingCalendar.from_config(config.council).local(now).date().isocalendar()
     key = idempotency_key(mailbox, "sla_summary", f"{year}-W{week:02d}", to)
-    context = summary_context(config, store, now)
+    summary = summary_figures(config, store, now)
+    context = summary_context(config, store, now, summary)
+    chart = _chart_png(summary.rows)
+    context["chart_cid"] = CHART_CID if chart else ""
     rendered = renderer.render("sla_summary", context)
     mode = config.bot.mode
     delivery = {"shadow": "none", "draft": "draft"}.get(mode, "send")
@@ -170,6 +200,7 @@ def queue_weekly_summary(config: Config, store: Store, renderer: Renderer, now: 
             key=key, mailbox=mailbox, kind="sla_summary", mode=mode, delivery=delivery, to_addr=to,
             subject=f"Member enquiries: weekly service-level summary, week {week} of {year}",
             body_text=rendered.text, body_html=rendered.html,
+            inline_images=[{"cid": CHART_CID, "content_type": "image/png", "data": base64.b64encode(chart).decode()}] if chart else None,
             status="held" if delivery == "none" else "pending", created_at=now,
         ))
         store.audit(s, "sla-summary-queued", mailbox=mailbox, key=key, week=f"{year}-W{week:02d}", delivery=delivery)

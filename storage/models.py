@@ -115,6 +115,8 @@ class OutboxItem(Base):
     subject: Mapped[str] = mapped_column(Text)
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # [{"cid", "content_type", "data" (base64)}]: images the HTML shows inline (the SLA chart)
+    inline_images: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True, default=None)
     in_reply_to: Mapped[str] = mapped_column(String(998), default="")
     references: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(12), default="pending")  # pending|done|held|failed

@@ -71,6 +71,16 @@ class Outgoing:
     references: str = ""
     reply_to_backend_id: str | None = None  # the message being answered, for createReply
     extra_headers: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    inline_images: tuple["InlineImage", ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class InlineImage:
+    """An image the HTML part shows with ``<img src="cid:...">``."""
+
+    cid: str
+    content_type: str
+    data: bytes
 
 
 @runtime_checkable

@@ -39,7 +39,7 @@ from typing import Any, Callable, TypeVar
 import requests
 from exchangelib import (
     BASIC, DELEGATE, IMPERSONATION, NTLM, OAUTH2, Account, Build, Configuration, Credentials, ExtendedProperty,
-    FaultTolerance, Folder, FolderCollection, HTMLBody, Mailbox, Message, Version,
+    FaultTolerance, FileAttachment, Folder, FolderCollection, HTMLBody, Mailbox, Message, Version,
 )
 from exchangelib import errors as ews_errors
 from exchangelib.credentials import OAuth2AuthorizationCodeCredentials
@@ -364,13 +364,17 @@ class EwsMailbox:
         return [(str(r.id), bool(r.is_draft)) for r in rows if not isinstance(r, Exception)]
 
     def _message(self, item: Outgoing, folder: Any) -> Message:
-        return Message(
+        message = Message(
             account=self.account, folder=folder, subject=item.subject,
             body=HTMLBody(item.html) if item.html else Body(item.text),
             to_recipients=[Mailbox(email_address=item.to)],  # the member alone
             in_reply_to=item.in_reply_to or None, references=item.references or None,
             mq_key=item.key, mq_auto_submitted="auto-replied", mq_suppress="All",
         )
+        for image in item.inline_images:  # sent with the item in one CreateItem
+            message.attach(FileAttachment(name=image.cid.split("@")[0] + ".png", content=image.data,
+                                          content_type=image.content_type, is_inline=True, content_id=image.cid))
+        return message
 
     # --- diagnostics (doctor) --------------------------------------------------------
     def check_login(self) -> dict[str, Any]:

@@ -36,6 +36,8 @@ the token endpoint, a second 401, or a 403 stop the cycle at once.
 
 from __future__ import annotations
 
+import base64
+
 import email.policy
 import email.utils
 import logging
@@ -284,6 +286,7 @@ class GraphMailbox:
         return str(created["id"])
 
     def _fill(self, draft_id: str, item: Outgoing, state: str) -> None:
+        self._attach_inline(draft_id, item)
         body = {"contentType": "HTML", "content": item.html} if item.html else {"contentType": "Text", "content": item.text}
         self._request("PATCH", self._msg(draft_id), what=f"fill draft {item.key}", json={
             "subject": item.subject,
@@ -298,6 +301,22 @@ class GraphMailbox:
                 {"id": SUPPRESS_PROP, "value": "All"},
             ],
         })
+
+    def _attach_inline(self, draft_id: str, item: Outgoing) -> None:
+        """Inline images as fileAttachments with contentId; skipped if a retry finds them there."""
+        if not item.inline_images:
+            return
+        present = self._json("GET", self._msg(draft_id) + "/attachments", what=f"list attachments of {item.key}",
+                             params={"$select": "contentId"})
+        have = {a.get("contentId") for a in present.get("value", [])}
+        for image in item.inline_images:
+            if image.cid in have:
+                continue
+            self._json("POST", self._msg(draft_id) + "/attachments", what=f"attach {image.cid} to {item.key}", json={
+                "@odata.type": "#microsoft.graph.fileAttachment", "name": image.cid.split("@")[0] + ".png",
+                "contentType": image.content_type, "contentBytes": base64.b64encode(image.data).decode(),
+                "isInline": True, "contentId": image.cid,
+            })
 
     # --- diagnostics (doctor) --------------------------------------------------------
     def check_login(self) -> dict[str, Any]:

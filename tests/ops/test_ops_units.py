@@ -412,3 +412,29 @@ def test_poll_command_refuses_a_mailbox_a_worker_is_serving(config_dir: Path, pg
     LeaseManager(store.engine, "worker:1:z", 60).acquire(MB)
     out = CliRunner().invoke(main, ["-c", str(path), "poll", "--quiet"])
     assert out.exit_code == 5 and "holds this mailbox's lease" in out.output
+
+
+def test_weekly_summary_mail_carries_the_chart_inline(config_dir: Path) -> None:
+    """The summary's HTML shows the dashboard's chart as an inline PNG (cid:), built from the same figures."""
+    import email
+    import email.policy
+
+    from bot.actions.render import Renderer
+    from bot.backends.maildir import MaildirMailbox
+    from bot.delivery import deliver_pending
+    from bot.services import build_services
+    from bot.sla import CHART_CID, queue_weekly_summary
+
+    config = load_config(write_config(config_dir, extra='\n[sla]\nsummary_to = "democratic.services@brackenford.gov.uk"\n'))
+    services = build_services(config, MaildirMailbox(config_dir / "mailbox", config.mailbox.address), clock=lambda: NOW)
+    with services.store.session() as s:
+        _case(s, config.mailbox.address, 1, "m@brackenford.gov.uk", NOW - timedelta(days=30), (NOW - timedelta(days=23)).date(), answered=NOW - timedelta(days=25))
+    assert queue_weekly_summary(config, services.store, Renderer(), NOW)
+    assert deliver_pending(services) == 1
+    [path] = list((config_dir / "mailbox" / ".Drafts" / "cur").iterdir())
+    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    html = msg.get_body(("html",))
+    assert f'src="cid:{CHART_CID}"' in html.get_content()
+    images = [p for p in msg.walk() if p.get_content_type() == "image/png"]
+    assert len(images) == 1 and images[0]["Content-ID"] == f"<{CHART_CID}>"
+    assert images[0].get_content()[:8] == b"\x89PNG\r\n\x1a\n"
