@@ -71,6 +71,10 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["employer", "employers", "landlord", "tenants", "tenant", "customers", "clients", "staff", "lorries", "vans"]}}],
     ],
     "interest_role": [
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["play", "sing", "ring", "drive", "work", "worked", "volunteer", "help", "coach", "keep", "teach", "umpire", "referee", "train", "cook", "clean", "deliver"]}},
+         {"OP": "{0,3}"}, {"LOWER": {"IN": ["for", "in", "with", "at", "on"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["have", "hold", "rent", "lease", "took", "got"]}}, {"LOWER": {"IN": ["a", "the", "one", "two"]}}, {"OP": "?"},
+         {"LOWER": {"IN": ["plot", "plots", "licence", "license", "lease", "mooring", "tenancy", "allotment", "stall", "pitch", "permit", "unit", "share", "shares", "stake"]}}],
         [{"LOWER": "as"}, {"LOWER": {"IN": ["the", "its", "a", "club", "hall", "show", "church", "society", "group", "association", "committee"]}, "OP": "*"}, {"LOWER": {"IN": ["treasurer", "secretary", "trustee", "chair", "chairman", "chairwoman", "governor", "president", "organiser", "organizer", "founder", "steward", "churchwarden"]}}],
         [{"LOWER": "which"}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "manage", "founded", "own", "belong", "lead", "organise", "organize", "coach"]}}],
         [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
