@@ -160,6 +160,41 @@ class ImapMailbox:
         newest = page[-1] if more else max(above + page)  # skip past mail already marked (by us, or another worker)
         return FetchBatch(items=items, cursor=_cursor(validity, newest, modseq), resync=resync, more=more)
 
+    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+        """Officers' replies that left the mailbox (the Sent folder), for the case clock.
+
+        Optional (see ``bot.case_clock``). A STATUS of the Sent folder answers "nothing
+        new" without selecting it, so the inbox stays selected and an idle poll stays
+        cheap; our own automatic mail (it carries the key header) is skipped.
+        """
+        return self._call(lambda c: self._fetch_sent(c, cursor, limit), "read sent mail")
+
+    def _fetch_sent(self, c: IMAPClient, cursor: str | None, limit: int) -> FetchBatch:
+        try:
+            status = c.folder_status(self.sent_folder, [b"UIDNEXT", b"UIDVALIDITY"])
+        except IMAPClientError:
+            return FetchBatch(items=[], cursor=cursor)  # no Sent folder yet: nothing has left
+
+        validity, uidnext = int(status[b"UIDVALIDITY"]), int(status[b"UIDNEXT"])
+        stored_validity, last_uid = _parse_cursor(cursor)
+        if stored_validity is not None and stored_validity != validity:
+            last_uid = 0  # the clock only ever moves forward: re-reading old replies changes nothing
+        if uidnext - 1 <= last_uid:
+            return FetchBatch(items=[], cursor=_cursor(validity, last_uid, None))
+        self._select(c, self.sent_folder, force=True)
+        uids = sorted(u for u in c.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        page, more = uids[:limit], len(uids) > limit
+        items: list[RawItem] = []
+        if page:
+            data = c.fetch(page, ["BODY.PEEK[]", "INTERNALDATE"])
+            for uid in page:
+                entry = data.get(uid)
+                if entry is None or _key_of(entry[b"BODY[]"].split(b"\r\n\r\n", 1)[0]):
+                    continue  # expunged, or our own acknowledgement or warning
+                items.append(RawItem(backend_id=f"sent:{validity}:{uid}", raw=entry[b"BODY[]"], received=_aware(entry.get(b"INTERNALDATE"))))
+        newest = page[-1] if page else last_uid
+        return FetchBatch(items=items, cursor=_cursor(validity, newest, None), more=more)
+
     def fetch_one(self, backend_id: str) -> RawItem:
         def op(c: IMAPClient) -> RawItem:
             uid = self._uid_in_folder(c, backend_id)

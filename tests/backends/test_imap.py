@@ -9,7 +9,7 @@ from imapclient import IMAPClient
 
 from bot.backends.base import AuthenticationFailed, BackendError, Outgoing, TransientBackendError
 from bot.backends.imap import KEYWORD, QUARANTINE_KEYWORD, SENDING_KEYWORD, ImapMailbox
-from bot.outgoing import KEY_HEADER
+from bot.outgoing import KEY_HEADER, build_mime
 
 from .conftest import IMAP_PASSWORD_ENV, MAILBOX, MEMBER, plain
 from .mq_servers import PASSWORD
@@ -229,3 +229,24 @@ def test_uidvalidity_change_through_the_runner_does_not_answer_again(dovecot, im
     assert report.fetched == 1 and report.delivered == 0 and report.skipped == 1
     assert len(services.store.outbox(services.mailbox_name)) == 2
     services.mailbox.close()
+
+
+def test_fetch_sent_reads_officers_replies_not_ours_and_leaves_the_inbox_selected(imap_mailbox: ImapMailbox, dovecot, imap_user) -> None:  # type: ignore[no-untyped-def]
+    c = _client(dovecot, imap_user)
+    if not c.folder_exists("Sent"):
+        c.create_folder("Sent")
+    reply = (b"From: Rob Kettlewell <rob.kettlewell@brackenford.gov.uk>\r\nTo: cllr.jean.thirkettle@brackenford.gov.uk\r\n"
+             b"Subject: RE: Pothole\r\nMessage-ID: <reply-1@brackenford.gov.uk>\r\nIn-Reply-To: <pothole-1@brackenford.gov.uk>\r\n\r\nFixed on Tuesday.\r\n")
+    c.append("Sent", reply, flags=[b"\\Seen"])
+    c.logout()
+    imap_mailbox.create_draft(_outgoing())  # ours goes to Drafts; put a keyed copy in Sent too
+    c = _client(dovecot, imap_user)
+    c.append("Sent", bytes(build_mime(_outgoing("s" * 40))), flags=[b"\\Seen"])
+    c.logout()
+    first = imap_mailbox.fetch_sent(None, 50)
+    assert [i.raw for i in first.items] == [reply]
+    assert first.items[0].backend_id.startswith("sent:")
+    imap_mailbox.fetch_new(None, 50)  # the inbox selected again
+    again = imap_mailbox.fetch_sent(first.cursor, 50)
+    assert again.items == [] and again.cursor == first.cursor
+    assert imap_mailbox._selected == imap_mailbox.folder, "an idle sent-mail check must not re-select"
