@@ -11,11 +11,27 @@ import base64
 import logging
 
 from bot.backends.base import AuthenticationFailed, BackendError, InlineImage, Outgoing, TransientBackendError
+from bot.config import BotConfig
 from bot.services import Services
 from storage.models import OutboxItem
 
 log = logging.getLogger("mqtriage.delivery")
 MAX_DELIVERY_ATTEMPTS = 5
+
+
+def delivery_for(bot: BotConfig, kind: str) -> str:
+    """How an outgoing item of ``kind`` leaves in the configured mode: none, draft or send.
+
+    shadow sends nothing; draft drafts everything; live sends, except acknowledgements,
+    which stay drafts for an officer unless the council switched them to sending.
+    """
+    if bot.mode == "shadow":
+        return "none"
+    if bot.mode == "draft":
+        return "draft"
+    if kind == "acknowledgement" and not bot.send_acknowledgements:
+        return "draft"
+    return "send"
 
 
 def to_outgoing(services: Services, item: OutboxItem, reply_to_backend_id: str | None = None) -> Outgoing:

@@ -7,13 +7,14 @@ planned actions into outbox rows in the same transaction that records the decisi
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.backends.base import RawItem
+from bot.delivery import delivery_for
 from bot.message import Message
 from bot.outgoing import clean_header
 from bot.parse import parse_message
@@ -216,17 +217,6 @@ def _continue_case(services: Services, s: Session, case: Case, state: MessageSta
             case.flags = {**case.flags, label: True}
 
 
-def _delivery(services: Services, kind: str) -> str:
-    mode = services.config.bot.mode
-    if mode == "shadow":
-        return "none"
-    if mode == "draft":
-        return "draft"
-    if kind == "acknowledgement" and not services.config.bot.send_acknowledgements:
-        return "draft"
-    return "send"
-
-
 def _queue(services: Services, s: Session, state: MessageState, action: PlannedAction, case: Case | None, pk: int, now: datetime) -> None:
     msg = state.message
     key = idempotency_key(services.mailbox_name, action.kind, msg.message_id, action.to)
@@ -234,7 +224,7 @@ def _queue(services: Services, s: Session, state: MessageState, action: PlannedA
         return
     context = _template_context(services, state, action, case)
     rendered = services.renderer.render(action.kind, context)
-    delivery = _delivery(services, action.kind)
+    delivery = delivery_for(services.config.bot, action.kind)
     subject = f"Re: {clean_header(msg.subject, 200)}" + (f" [{case.ref}]" if case and case.ref else "")
     s.add(OutboxItem(
         key=key, mailbox=services.mailbox_name, kind=action.kind, mode=services.config.bot.mode, delivery=delivery,
@@ -259,7 +249,7 @@ def _queue_notice(services: Services, s: Session, state: MessageState, case: Cas
         "ref": case.ref, "subject": msg.subject, "member_name": case.member_name,
         "notice": route.reason if route else "", "signature": services.config.bot.signature, "council": services.config.council.name,
     })
-    delivery = "none" if services.config.bot.mode == "shadow" else ("draft" if services.config.bot.mode == "draft" else "send")
+    delivery = delivery_for(services.config.bot, "notice")
     s.add(OutboxItem(
         key=key, mailbox=services.mailbox_name, kind="notice", mode=services.config.bot.mode, delivery=delivery,
         case_id=case.id, message_pk=pk, thread_id=msg.thread_id[:998], to_addr=address,
@@ -314,5 +304,3 @@ def _long_date(value: Any) -> str:
         return value.strftime("%A %-d %B %Y at %H:%M")
     return value.strftime("%A %-d %B %Y")
 
-
-__all__ = ["parse_stage", "classify_stage", "rule_context", "decide_stage", "record_stage", "labels_of", "timedelta"]

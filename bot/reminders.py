@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.outgoing import clean_header
-from bot.pipeline import _delivery
+from bot.delivery import delivery_for
 from bot.services import Services
 from storage.models import Case, OutboxItem
 from storage.store import idempotency_key
@@ -91,7 +91,7 @@ def _queue(services: Services, s: Any, case: Case, kind: str, to: str, due: date
     if s.scalar(select(OutboxItem.id).where(OutboxItem.key == key)) is not None:
         return 0
     rendered = services.renderer.render(kind, _context(services, case, due, today, late))
-    delivery = _delivery(services, kind)
+    delivery = delivery_for(services.config.bot, kind)
     label = "Reminder" if kind == "reminder" else "Overdue"
     s.add(OutboxItem(
         key=key, mailbox=mailbox, kind=kind, mode=services.config.bot.mode, delivery=delivery, case_id=case.id,

@@ -32,6 +32,7 @@ from typing import Any, Iterable
 from sqlalchemy import select
 
 from bot.actions.render import Renderer
+from bot.delivery import delivery_for
 from bot.config import Config
 from rules.workdays import WorkingCalendar
 from storage.models import Case, OutboxItem
@@ -192,7 +193,7 @@ def queue_weekly_summary(config: Config, store: Store, renderer: Renderer, now: 
     context["chart_cid"] = CHART_CID if chart else ""
     rendered = renderer.render("sla_summary", context)
     mode = config.bot.mode
-    delivery = {"shadow": "none", "draft": "draft"}.get(mode, "send")
+    delivery = delivery_for(config.bot, "sla_summary")
     with store.session() as s:
         if s.scalar(select(OutboxItem.id).where(OutboxItem.key == key)) is not None:
             return False

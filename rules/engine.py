@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import dataclass, replace
 
 import rules
 from bot.config import ConfigError
@@ -20,9 +19,6 @@ from rules.deadlines import deadline_for
 from rules.profiles import Profile, profile_for
 from rules.routing import default_route, protocol_config
 from rules.workdays import WorkingCalendar
-
-# Extra hooks tried before the routing chain (a council's own code); none by default.
-RouteStep = Callable[[RuleContext, MessageState], "Route | None"]
 
 
 def load_all_rules() -> dict[str, type[Rule]]:
@@ -69,7 +65,6 @@ class Engine:
     action_chain: tuple[Link, ...] = ACTION_CHAIN
     routing_chain: tuple[Link, ...] = ROUTING_CHAIN
     limit_chain: tuple[Link, ...] = LIMIT_CHAIN
-    route_steps: list[RouteStep] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         registry = load_all_rules()
@@ -105,11 +100,6 @@ class Engine:
         """Every routing rule is evaluated and recorded; the first ``route`` hit wins."""
         chosen: Route | None = None
         winner = ""
-        for step in self.route_steps:
-            chosen = step(ctx, state)
-            if chosen is not None:
-                winner = getattr(step, "__name__", "route step")
-                break
         annotations = []
         for link in self.routing_chain:
             rule = self._rules[link.rule]

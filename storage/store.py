@@ -16,7 +16,7 @@ from sqlalchemy import Engine, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.models import AuditEvent, Case, FindingRow, OutboxItem, SeenMessage, SyncState
+from storage.models import AuditEvent, Case, OutboxItem, SeenMessage, SyncState
 
 FINAL_STATUSES = frozenset({"done", "quarantined", "recorded", "duplicate", "ignored"})
 
@@ -171,7 +171,7 @@ class Store:
 
     # --- audit -----------------------------------------------------------------
     def audit(self, s: Session, event: str, *, mailbox: str = "", actor: str = "bot", message_pk: int | None = None, case_id: int | None = None, **detail: Any) -> None:
-        s.add(AuditEvent(at=self.clock(), mailbox=mailbox, actor=actor, event=event, message_pk=message_pk, case_id=case_id, detail=_jsonable(detail)))
+        s.add(AuditEvent(at=self.clock(), mailbox=mailbox, actor=actor, event=event, message_pk=message_pk, case_id=case_id, detail=jsonable(detail)))
 
     def quarantined(self, mailbox: str | None = None) -> list[SeenMessage]:
         with self.session() as s:
@@ -181,15 +181,12 @@ class Store:
             return list(s.scalars(q.order_by(SeenMessage.id)))
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple, set, frozenset)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value
 
-
-jsonable = _jsonable
-__all__ = ["Store", "FINAL_STATUSES", "idempotency_key", "case_ref", "jsonable", "FindingRow"]
