@@ -59,6 +59,7 @@ class Directory:
     _members_by_email: dict[str, Member] = field(default_factory=dict, repr=False)
     _members_by_name: dict[str, Member] = field(default_factory=dict, repr=False)
     _officers_by_email: dict[str, Officer] = field(default_factory=dict, repr=False)
+    _derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._members_by_email.update({m.email: m for m in self.members})
@@ -94,6 +95,27 @@ class Directory:
     def members_named_in(self, text: str) -> list[Member]:
         norm = f" {normalise_name(text)} "
         return [m for key, m in self._members_by_name.items() if f" {key} " in norm]
+
+    def member_surnames(self) -> frozenset[str]:
+        """Last words of the members' normalised names: a cheap "could a member be named here?"."""
+        found = self._derived.get("member_surnames")
+        if found is None:
+            found = self._derived["member_surnames"] = frozenset(key.rsplit(" ", 1)[-1] for key in self._members_by_name)
+        return found  # type: ignore[return-value]
+
+    def officer_name_variants(self) -> tuple[tuple[Officer, str, tuple[str, ...]], ...]:
+        """Each officer with the lower-case ways a message may name them ("J. Doe", "Mrs Doe")."""
+        found = self._derived.get("officer_variants")
+        if found is None:
+            rows = []
+            for officer in self.officers:
+                parts = officer.name.lower().split()
+                variants = [officer.name.lower()]
+                if len(parts) >= 2:
+                    variants += [f"{parts[0][0]}. {parts[-1]}", f"mr {parts[-1]}", f"mrs {parts[-1]}", f"ms {parts[-1]}"]
+                rows.append((officer, parts[-1] if parts else officer.name.lower(), tuple(variants)))
+            found = self._derived["officer_variants"] = tuple(rows)
+        return found  # type: ignore[return-value]
 
     def officers_named_in(self, text: str) -> list[Officer]:
         norm = f" {normalise_name(text)} "

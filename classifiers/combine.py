@@ -9,48 +9,26 @@ weighs them. Plain numpy, fixed iterations: reproducible.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 from spacy.tokens import Doc
 
-FORWARD_MARKERS = ("forwarded message", "begin forwarded message", "original message", "\nfrom:", "wrote:\n")
-
-
-def own_words_end(doc: Doc) -> int:
-    """Where the sender's own words end: forwarded or quoted material is someone else's.
-
-    Computed once per Doc (``doc.text`` rebuilds the string on every access).
-    """
-    cached = doc.user_data.get("mq_own_end")
-    if cached is not None:
-        return int(cached)
-    text = doc.text
-    lowered = text.lower()
-    cut = len(text)
-    for marker in FORWARD_MARKERS:
-        pos = lowered.find(marker)
-        if 0 <= pos < cut:
-            cut = pos
-    doc.user_data["mq_own_end"] = cut
-    return cut
-
-
-def own_spans(doc: Doc, key: str) -> list:
-    end = own_words_end(doc)
-    return [s for s in doc.spans.get(f"mq.{key}", []) if s.start_char < end]
+from classifiers.hits import cue_hits
 
 
 def _n(doc: Doc, key: str, cap: int, own: bool = False) -> float:
-    spans = own_spans(doc, key) if own else list(doc.spans.get(f"mq.{key}", []))
-    return float(min(len(spans), cap))
+    hits = cue_hits(doc)
+    return float(min(len(hits.own(doc, key) if own else hits.get(key)), cap))
 
 
 def _complaint_cues(doc: Doc, cap: int) -> float:
     """Dissatisfaction cues in the sender's own words, not inside a request for the complaints procedure."""
-    procedure = list(doc.spans.get("mq.complaints_procedure", []))
-    cues = [c for c in own_spans(doc, "complaint") if not any(p.start <= c.start < p.end or c.start <= p.start < c.end for p in procedure)]
+    hits = cue_hits(doc)
+    procedure = hits.get("complaints_procedure")
+    cues = [c for c in hits.own(doc, "complaint") if not any(p0 <= c[0] < p1 or c[0] <= p0 < c[1] for p0, p1 in procedure)]
     return float(min(len(cues), cap))
 
 
@@ -75,8 +53,9 @@ def fit(rows: Sequence[Sequence[float]], targets: Sequence[float], l2: float = 0
 
 
 def predict(weights: Sequence[float], row: Sequence[float]) -> float:
-    z = float(np.dot(weights, row))
-    return float(1.0 / (1.0 + np.exp(-z)))
+    # Plain Python: for six numbers numpy's call overhead costs more than the sum.
+    z = sum(w * x for w, x in zip(weights, row))
+    return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 
 def save_weights(weights: dict[str, list[float]], folder: Path) -> None:

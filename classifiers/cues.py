@@ -1,8 +1,9 @@
-"""Rule component ``mq_cues_v1``: lemma patterns that find the *evidence* for a label.
+"""Rule component ``mq_cues_v1``: token patterns that find the *evidence* for a label.
 
-Patterns work on lemmas from the lookup lemmatizer (so "declaring", "declared" and
-"declare" are one cue) and never on raw substrings. They mark spans in
-``doc.spans[...]``; the trained text classifier decides, the spans show why.
+Patterns are spaCy Matcher patterns over lower-cased tokens (word forms are listed
+where they matter: "declare", "declaring", "declared"), never raw substrings. Matches
+go to ``doc._.mq_cues`` as token offsets (see ``classifiers/hits.py``); the trained
+text classifier decides, the cues show why and feed the combiner.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from classifiers.fastmatch import compile_patterns, doc_tokens, find_spans
+from classifiers.fastmatch import TokenEncoder, compile_cues, find_hits
+from classifiers.hits import HITS_KEY, CueHits
 
 L = "LEMMA"
 
@@ -125,8 +127,6 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     ],
 }
 
-SPAN_KEYS = tuple(f"mq.{k}" for k in PATTERNS)
-
 
 @Language.factory("mq_cues_v1", default_config={})
 def make_cues(nlp: Language, name: str) -> "CueMarker":
@@ -136,12 +136,11 @@ def make_cues(nlp: Language, name: str) -> "CueMarker":
 class CueMarker:
     def __init__(self, nlp: Language) -> None:
         # Compiled once: see classifiers/fastmatch.py for why not Matcher at run time.
-        self.compiled = {f"mq.{key}": compile_patterns(patterns) for key, patterns in PATTERNS.items()}
+        self.compiled = compile_cues(PATTERNS)
+        self.encode = TokenEncoder(self.compiled, nlp.vocab.strings)
 
     def __call__(self, doc: Doc) -> Doc:
-        tokens = doc_tokens(doc)
-        for key, compiled in self.compiled.items():
-            doc.spans[key] = find_spans(doc, compiled, tokens)
+        doc.user_data[HITS_KEY] = CueHits(find_hits(self.encode(doc), self.compiled))
         return doc
 
     # The component carries no trained state: patterns live in the code, by version.

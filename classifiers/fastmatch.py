@@ -1,26 +1,37 @@
-"""Run spaCy Matcher patterns quickly over a Doc's lower-cased tokens.
+"""Run spaCy Matcher patterns as regular expressions over a Doc's tokens.
 
-Why not ``spacy.matcher.Matcher`` at run time: profiling the classify stage showed it
-taking two thirds of the time on our cue patterns (dozens of ``IN`` sets and ``{0,4}``
-wildcards evaluated on every token). The patterns stay in spaCy's Matcher language, so
-they can be read and run with ``Matcher`` too (``tests/classifiers/test_fastmatch.py``
-checks both give the same spans). Here each pattern is indexed by its first token's
-words, so only the few tokens that can start a match are tried. Supported subset:
-``LOWER``/``TEXT`` equal or ``IN``, ``IS_SENT_START``, empty wildcards, and the
-``?``, ``*``, ``+``, ``{m,n}`` operators.
+Why not ``spacy.matcher.Matcher`` at run time: on our cue patterns (dozens of ``IN``
+sets and ``{0,5}`` wildcards tried at every token) it took two thirds of the classify
+stage, and a Python loop over tokens is no better. Here each token becomes one
+character: the code of its lower-cased form among the words the patterns name, or one
+"other word" code. A pattern of token steps is then a regular expression over that
+string, and Python's compiled regex engine does the matching. Turning a Doc into the
+string is a few numpy operations, with no Python work per token.
+
+The patterns stay in spaCy's Matcher language, so they can be read (and run) with
+``Matcher``; ``tests/classifiers/test_fastmatch.py`` checks both find the same spans
+on corpus messages. Semantics kept: every pattern is tried at every token, the longest
+match per start is kept, then ``spacy.util.filter_spans`` (longest first, then
+earliest; no overlaps). Supported subset: ``LOWER``/``TEXT`` equal or ``IN``,
+``IS_SENT_START`` (after ``.``, ``?``, ``!`` or a line break, as our blank pipeline has
+no sentencizer), empty wildcards, and the ``?``, ``*``, ``+``, ``{m,n}`` operators.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
-from spacy.attrs import LOWER, ORTH
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+import numpy as np
+from spacy.attrs import ORTH
+from spacy.tokens import Doc
 
-ANY = None
+# Characters live in Unicode's private use area: never regex syntax, never real text.
+_BASE = 0xE000
+OTHER = 0  # the code of a word no pattern names
+BREAK = 1  # the code of a whitespace token holding a line break
+SENTENCE_ENDS = (".", "?", "!")
 MAX_REPEAT = 50
 
 
@@ -32,7 +43,7 @@ class Step:
     sent_start: bool
 
 
-def _step(spec: dict[str, Any]) -> Step:
+def parse_step(spec: Mapping[str, Any]) -> Step:
     spec = dict(spec)
     op = spec.pop("OP", None)
     sent_start = bool(spec.pop("IS_SENT_START", False))
@@ -44,92 +55,175 @@ def _step(spec: dict[str, Any]) -> Step:
             raise ValueError(f"unsupported predicate {value!r}")
         words: frozenset[str] | None = frozenset(str(v).lower() for v in value["IN"])
     elif value is None:
-        words = ANY
+        words = None
     else:
         words = frozenset([str(value).lower()])
-    low, high = {None: (1, 1), "?": (0, 1), "*": (0, MAX_REPEAT), "+": (1, MAX_REPEAT)}.get(op, (None, None))  # type: ignore[arg-type]
-    if low is None:
-        match = re.fullmatch(r"\{(\d*),(\d*)\}", op or "")
-        if not match:
+    low, high = {None: (1, 1), "?": (0, 1), "*": (0, MAX_REPEAT), "+": (1, MAX_REPEAT)}.get(op, (-1, -1))
+    if low < 0:
+        bounds = re.fullmatch(r"\{(\d*),(\d*)\}", op or "")
+        if not bounds:
             raise ValueError(f"unsupported operator {op!r}")
-        low, high = int(match.group(1) or 0), int(match.group(2) or MAX_REPEAT)
+        low, high = int(bounds.group(1) or 0), int(bounds.group(2) or MAX_REPEAT)
     return Step(words, low, high, sent_start)
 
 
 @dataclass(frozen=True)
-class CompiledPatterns:
-    patterns: tuple[tuple[Step, ...], ...]
-    by_first: dict[str, tuple[int, ...]]  # first-token word → pattern indexes
-    anywhere: tuple[int, ...]  # patterns whose first step can be skipped or is a wildcard
+class CompiledCues:
+    """Every key's patterns as regexes over token characters, indexed by first token.
+
+    Token codes are small integers (``code``); the character for code ``c`` is
+    ``chr(_BASE + c)``. ``OTHER`` (0) is a word no pattern names, ``BREAK`` (1) a
+    whitespace token holding a line break.
+    """
+
+    keys: tuple[str, ...]
+    codes: dict[str, int]  # lower-cased word → its code
+    can_start: np.ndarray  # bool[code]: some pattern starts with this word
+    can_follow: np.ndarray  # bool[code, code + end]: that word may be followed by this one
+    by_first: dict[int, tuple[tuple[int, re.Pattern[str], tuple[re.Pattern[str], ...]], ...]]
+    anywhere: tuple[tuple[int, re.Pattern[str]], ...]  # patterns whose first step is optional or a wildcard
 
 
-def compile_patterns(patterns: Sequence[Sequence[dict[str, Any]]]) -> CompiledPatterns:
-    compiled = tuple(tuple(_step(t) for t in p) for p in patterns)
-    by_first: dict[str, list[int]] = {}
-    anywhere: list[int] = []
-    for index, steps in enumerate(compiled):
-        first = steps[0]
-        if first.words is ANY or first.low == 0:
-            anywhere.append(index)
-            continue
-        for word in first.words:
-            by_first.setdefault(word, []).append(index)
-    return CompiledPatterns(compiled, {k: tuple(v) for k, v in by_first.items()}, tuple(anywhere))
+def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> CompiledCues:
+    steps = {key: [[parse_step(t) for t in pattern] for pattern in patterns] for key, patterns in table.items()}
+    words = sorted({w for patterns in steps.values() for p in patterns for s in p if s.words for w in s.words} | set(SENTENCE_ENDS))
+    code = {w: 2 + i for i, w in enumerate(words)}
+    size = len(words) + 2
+
+    def chars(ws: Iterable[str]) -> str:
+        return "".join(sorted(chr(_BASE + code[w]) for w in ws))
+
+    sent_start = f"(?:^|(?<=[{chars(SENTENCE_ENDS)}{chr(_BASE + BREAK)}]))"
+
+    def step_regex(step: Step) -> str:
+        one = "." if step.words is None else f"[{chars(step.words)}]"
+        if step.sent_start:
+            one = sent_start + one
+        if (step.low, step.high) == (1, 1):
+            return one
+        return f"(?:{one}){{{step.low},{step.high}}}"
+
+    grouped: dict[int, dict[int, list[str]]] = {}
+    can_start = np.zeros(size, dtype=bool)
+    can_follow = np.zeros((size, size + 1), dtype=bool)  # last column: the end of the Doc
+    anywhere: list[tuple[int, re.Pattern[str]]] = []
+    for k, (key, patterns) in enumerate(steps.items()):
+        for pattern, source in zip(patterns, table[key]):
+            body = "".join(step_regex(s) for s in pattern)
+            if re.fullmatch(body, "", re.S):
+                raise ValueError(f"{key}: pattern {source!r} can match no tokens at all")
+            head = pattern[0]
+            if head.words is None or head.low == 0:
+                anywhere.append((k, re.compile(body, re.S)))
+                continue
+            nxt = pattern[1] if len(pattern) > 1 else None
+            exact_next = nxt is not None and nxt.words is not None and nxt.low >= 1 and (head.low, head.high) == (1, 1)
+            for word in head.words:
+                c = code[word]
+                grouped.setdefault(c, {}).setdefault(k, []).append(body)
+                can_start[c] = True
+                if exact_next:
+                    can_follow[c, [code[w] for w in nxt.words]] = True  # type: ignore[union-attr]
+                else:
+                    can_follow[c, :] = True
+    by_first = {
+        c: tuple((k, re.compile("(?=" + "|".join(bodies) + ")", re.S), tuple(re.compile(b, re.S) for b in bodies)) for k, bodies in per_key.items())
+        for c, per_key in grouped.items()
+    }
+    return CompiledCues(tuple(steps), code, can_start, can_follow, by_first, tuple(anywhere))
 
 
-def _ends(steps: tuple[Step, ...], lowers: list[str], starts: list[bool], i: int) -> set[int]:
-    """Every token index where ``steps`` can end when started at ``i``."""
-    positions = {i}
-    for step in steps:
-        nxt: set[int] = set()
-        for pos in positions:
-            count, p = 0, pos
-            if step.low == 0:
-                nxt.add(p)
-            while count < step.high and p < len(lowers):
-                if (step.words is not ANY and lowers[p] not in step.words) or (step.sent_start and not starts[p]):
-                    break
-                p += 1
-                count += 1
-                if count >= step.low:
-                    nxt.add(p)
-        positions = nxt
-        if not positions:
-            break
-    return positions
+class TokenEncoder:
+    """Turns a Doc into one code per token.
+
+    A token's code depends only on its word form (``ORTH``), so it is worked out once
+    per distinct form, in Python, and kept in sorted arrays; after that a Doc is
+    encoded by one ``searchsorted``, with no Python work per token. Lower-casing is
+    ``str.lower()``, exactly as spaCy's ``LOWER``.
+    """
+
+    MERGE_EVERY = 2000  # new word forms held in a dict before they join the arrays
+    MAX_FORMS = 1_000_000  # a long-running bot starts its cache again past this
+
+    def __init__(self, cues: CompiledCues, strings: Any) -> None:
+        self.cues = cues
+        self.strings = strings
+        self.keys = np.zeros(1, dtype=np.uint64)  # never empty: searchsorted needs a row to land on
+        self.values = np.zeros(1, dtype=np.int64)
+        self.pending: dict[int, int] = {}
+
+    def code_of(self, orth: int) -> int:
+        found = self.pending.get(orth)
+        if found is None:
+            text = self.strings[orth]
+            # Only whitespace tokens hold line breaks.
+            found = self.pending[orth] = BREAK if "\n" in text else self.cues.codes.get(text.lower(), OTHER)
+        return found
+
+    def _merge(self) -> None:
+        n = len(self.pending)
+        keys = np.concatenate([self.keys, np.fromiter(self.pending, dtype=np.uint64, count=n)])
+        values = np.concatenate([self.values, np.fromiter(self.pending.values(), dtype=np.int64, count=n)])
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.values, self.pending = keys[order], values[order], {}
+        if len(self.keys) > self.MAX_FORMS:
+            self.keys, self.values = self.keys[:1], self.values[:1]
+
+    def __call__(self, doc: Doc) -> np.ndarray:
+        orths = doc.to_array(ORTH)
+        at = np.searchsorted(self.keys, orths)
+        at[at == len(self.keys)] = 0
+        known = self.keys[at] == orths
+        codes = self.values[at]
+        if not known.all():
+            for i in np.flatnonzero(~known).tolist():
+                codes[i] = self.code_of(int(orths[i]))
+            if len(self.pending) >= self.MERGE_EVERY:
+                self._merge()
+        return codes
 
 
-@dataclass(frozen=True)
-class DocTokens:
-    """What matching needs from a Doc, read once through arrays of string ids."""
+def find_hits(codes: np.ndarray, cues: CompiledCues) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Per key, the (start, end) token offsets of the non-overlapping matches."""
+    if len(codes) == 0:
+        return {key: () for key in cues.keys}
+    following = np.empty_like(codes)
+    following[:-1] = codes[1:]
+    following[-1] = len(cues.can_start)  # the end-of-Doc column
+    # Only tokens that can start a pattern, followed by a word that can come next.
+    starts = np.flatnonzero(cues.can_start[codes] & cues.can_follow[codes, following])
+    found: dict[int, list[tuple[int, int]]] = {}
+    if len(starts) or cues.anywhere:
+        encoded = (codes + _BASE).astype(np.uint32).tobytes().decode("utf-32-le")
+        by_first = cues.by_first
+        for start, first in zip(starts.tolist(), codes[starts].tolist()):
+            for k, any_starts, patterns in by_first[first]:
+                if any_starts.match(encoded, start) is None:
+                    continue
+                for pattern in patterns:
+                    m = pattern.match(encoded, start)
+                    if m is not None and m.end() > start:
+                        found.setdefault(k, []).append((start, m.end()))
+        for k, pattern in cues.anywhere:
+            for start in range(len(encoded)):
+                m = pattern.match(encoded, start)
+                if m is not None and m.end() > start:
+                    found.setdefault(k, []).append((start, m.end()))
+    return {key: (filter_offsets(found[k]) if k in found else ()) for k, key in enumerate(cues.keys)}
 
-    lowers: list[str]
-    starts: list[bool]
-    positions: dict[str, list[int]]  # lower-cased word → token indexes
+
+def filter_offsets(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """``spacy.util.filter_spans`` on (start, end) pairs, without creating Span objects."""
+    chosen: list[tuple[int, int]] = []
+    seen: set[int] = set()
+    for start, end in sorted(set(spans), key=lambda s: (s[1] - s[0], -s[0]), reverse=True):
+        if start not in seen and end - 1 not in seen:
+            chosen.append((start, end))
+            seen.update(range(start, end))
+    return tuple(sorted(chosen))
 
 
-def doc_tokens(doc: Doc) -> DocTokens:
-    # Creating a Token object per token costs more than all the matching.
-    strings = doc.vocab.strings
-    lowers = [strings[h] for h in doc.to_array(LOWER).tolist()]
-    texts = [strings[h] for h in doc.to_array(ORTH).tolist()]
-    starts = [i == 0 or texts[i - 1] in (".", "?", "!") or "\n" in texts[i - 1] for i in range(len(texts))]
-    positions: dict[str, list[int]] = {}
-    for i, word in enumerate(lowers):
-        positions.setdefault(word, []).append(i)
-    return DocTokens(lowers, starts, positions)
-
-
-def find_spans(doc: Doc, compiled: CompiledPatterns, tokens: DocTokens) -> list[Span]:
-    spans: list[Span] = []
-    candidates: list[tuple[int, int]] = []
-    for word, indexes in compiled.by_first.items():
-        for i in tokens.positions.get(word, ()):
-            candidates.extend((i, index) for index in indexes)
-    if compiled.anywhere:
-        candidates.extend((i, index) for i in range(len(tokens.lowers)) for index in compiled.anywhere)
-    for i, index in candidates:
-        for end in _ends(compiled.patterns[index], tokens.lowers, tokens.starts, i):
-            if end > i:
-                spans.append(doc[i:end])
-    return filter_spans(spans)
+def sentence_starts(doc: Doc) -> list[bool]:
+    """The reference definition of ``IS_SENT_START`` used above (for tests and Matcher)."""
+    texts = [t.text for t in doc]
+    return [i == 0 or texts[i - 1] in SENTENCE_ENDS or "\n" in texts[i - 1] for i in range(len(texts))]

@@ -18,6 +18,7 @@ from bot.directory import Directory, Member
 from bot.message import Message
 from classifiers import combine
 from classifiers.findings import Finding
+from classifiers.hits import TEXT_KEY
 from classifiers.nlp import load_pipeline
 from classifiers.recipients import ThirdPartyDetector
 from classifiers.sender import SenderDetector
@@ -69,12 +70,13 @@ class Detectors:
         return combine.predict(weights, combine.features(doc, label, doc.cats[label]))
 
     def classify(self, message: Message) -> Classification:
-        return self._with_doc(message, self.nlp(text_for(message)))
+        return next(iter(self.classify_many([message])))
 
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
-        docs = self.nlp.pipe((text_for(m) for m in messages), batch_size=batch_size)
-        for message, doc in zip(messages, docs):
+        texts = [text_for(m) for m in messages]
+        for message, (doc, text) in zip(messages, self.nlp.pipe(((t, t) for t in texts), as_tuples=True, batch_size=batch_size)):
+            doc.user_data[TEXT_KEY] = text  # the string we gave spaCy: ``doc.text`` would rebuild it
             yield self._with_doc(message, doc)
 
     def _with_doc(self, message: Message, doc: Doc) -> Classification:

@@ -59,10 +59,10 @@ class ThirdPartyDetector:
                 kind = recipient_kind(addr, directory)
                 extra.append({"address": addr.email, "kind": kind, "header": header})
                 evidence.append(Evidence(source=f"header:{header}", text=addr.email, detail=kind))
-        supporting = _COPIED.search(message.new_text)
+        value = sender_is_member and bool(extra)
+        supporting = _COPIED.search(message.new_text) if value else None
         if supporting:
             evidence.append(Evidence("body", supporting.group(0), supporting.start(), supporting.end(), "supporting statement"))
-        value = sender_is_member and bool(extra)
         return Finding(
             label="third_party_cc",
             value=value,

@@ -8,7 +8,7 @@ address.
 
 from __future__ import annotations
 
-from bot.directory import Directory, Member
+from bot.directory import Directory, Member, normalise_name
 from bot.message import Message
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
@@ -61,6 +61,9 @@ class SenderDetector:
 def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evidence] | None:
     """A roster name in the last lines of the new text or the signature block."""
     tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
+    tail_words = set(normalise_name(" ".join(tail_lines).replace("(", " ").replace(")", " ")).split())
+    if not tail_words & directory.member_surnames():
+        return None  # no member's surname anywhere near the end: nobody signed
     for line in tail_lines:
         if len(line) > 80:
             continue

@@ -8,13 +8,14 @@ receipts, invitations and officers' replies are recognised before any text model
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Callable
 
 from spacy.tokens import Doc, Span
 
 from bot.directory import Directory, Officer
 from bot.message import Message
-from classifiers.combine import own_spans
+from classifiers.hits import as_spans, cue_hits, doc_text
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
@@ -34,30 +35,37 @@ _CHIEF_TITLE = re.compile(
     r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
     re.I,
 )
-_OFFICER_WORDS = re.compile(
-    r"\b(officer|officers|caseworker|case officer|planner|inspector|warden|manager|member of staff|staff member|"
-    r"your colleague|the lady|the man|the gentleman|he|she|they were|his|her|whoever)\b",
-    re.I,
-)
-_PUBLIC = {"public interest", "interested", "interest on", "interest charged", "expression of interest", "expressions of interest"}
-
-
 _SENTENCE_END = re.compile(r"[.!?]+[\s\"'”’)]*\s|\n\s*\n|\n(?=\s*[-*•>])")
 
 
-def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
+    """Where each sentence break starts and ends (punctuation and blank lines), in order."""
+    found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
+    return [a for a, _ in found], [b for _, b in found]
+
+
+def sentence_bounds(text: str, start: int, end: int, breaks: tuple[list[int], list[int]] | None = None) -> tuple[int, int]:
     """The sentence around [start, end), from punctuation and blank lines in the text."""
-    left = 0
-    for m in _SENTENCE_END.finditer(text, 0, start):
-        left = m.end()
-    m = _SENTENCE_END.search(text, end)
-    right = m.start() + 1 if m else len(text)
+    starts, ends = breaks or sentence_breaks(text)
+    # The last break that starts before ``start``; the first that starts at or after ``end``.
+    i = bisect_left(starts, start)
+    left = ends[i - 1] if i else 0
+    j = bisect_left(starts, end)
+    right = starts[j] + 1 if j < len(starts) else len(text)
     return left, min(right, len(text))
+
+
+def doc_breaks(doc: Doc) -> tuple[list[int], list[int]]:
+    """Sentence breaks of the Doc's text, found once and kept with the Doc."""
+    breaks = doc.user_data.get("mq_breaks")
+    if breaks is None:
+        breaks = doc.user_data["mq_breaks"] = sentence_breaks(doc_text(doc))
+    return breaks
 
 
 def span_evidence(span: Span, offset: int, detail: str) -> Evidence:
     text = doc_text(span.doc)
-    left, right = sentence_bounds(text, span.start_char, span.end_char)
+    left, right = sentence_bounds(text, span.start_char, span.end_char, doc_breaks(span.doc))
     if span.doc.has_annotation("SENT_START"):  # a council's parser knows better
         left, right = span.sent.start_char, span.sent.end_char
     sentence = text[left:right]
@@ -67,18 +75,10 @@ def span_evidence(span: Span, offset: int, detail: str) -> Evidence:
 
 
 def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
-    return min(cap, per_hit * len(doc.spans.get(f"mq.{key}", [])))
+    return min(cap, per_hit * len(cue_hits(doc).get(key)))
 
 
 Scorer = Callable[[Doc, str, float], float]
-
-
-def doc_text(doc: Doc) -> str:
-    """``doc.text`` rebuilds the string on every access: keep it once per Doc."""
-    text = doc.user_data.get("mq_text")
-    if text is None:
-        text = doc.user_data["mq_text"] = doc.text
-    return text
 
 
 def classifier_evidence(doc: Doc, offset: int) -> Evidence:
@@ -99,10 +99,11 @@ class EnquiryDetector:
         structural = self.structural(message, directory)
         if structural:
             return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
-        requests = rule_score(doc, "request", 0.25) - 0.15 * len(doc.spans.get("mq.no_action", []))
+        hits = cue_hits(doc)
+        requests = rule_score(doc, "request", 0.25) - 0.15 * len(hits.get("no_action"))
         score = score_of(doc, "enquiry", max(0.0, requests))
         value = bool(score >= threshold)
-        evidence = tuple(span_evidence(s, offset, "request") for s in list(doc.spans.get("mq.request", []))[:2]) if value else ()
+        evidence = tuple(span_evidence(s, offset, "request") for s in as_spans(doc, hits.get("request")[:2])) if value else ()
         if value and not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("enquiry", value, score, ENQUIRY, evidence)
@@ -145,8 +146,9 @@ class InterestDetector:
         if not sender_is_member:
             # LABELS.md: an interest is the *councillor's*; a resident's "my dad" is not one.
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
-        declared = own_spans(doc, "interest_declared")
-        revealed = own_spans(doc, "interest_kin") + own_spans(doc, "interest_own") + own_spans(doc, "interest_role")
+        hits = cue_hits(doc)
+        declared = hits.own(doc, "interest_declared")
+        revealed = hits.own(doc, "interest_kin") + hits.own(doc, "interest_own") + hits.own(doc, "interest_role")
         fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
         score = score_of(doc, "personal_interest", fallback)
         value = bool(score >= threshold)
@@ -154,7 +156,7 @@ class InterestDetector:
             return Finding("personal_interest", False, score, INTEREST)
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
-        evidence = tuple(span_evidence(s, offset, kind) for s in spans[:2]) or (
+        evidence = tuple(span_evidence(s, offset, kind) for s in as_spans(doc, spans[:2])) or (
             classifier_evidence(doc, offset),
         )
         return Finding("personal_interest", True, score, INTEREST, evidence, kind=kind)
@@ -169,14 +171,15 @@ class ComplaintDetector:
     name = COMPLAINT
 
     def __call__(self, message: Message, doc: Doc, directory: Directory, score_of: Scorer, threshold: float, offset: int = 0) -> Finding:
-        cues = list(doc.spans.get("mq.complaint", []))
-        procedure = len(doc.spans.get("mq.complaints_procedure", []))
+        hits = cue_hits(doc)
+        cues = hits.get("complaint")
+        procedure = len(hits.get("complaints_procedure"))
         fallback = max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * procedure)
         score = score_of(doc, "complaint", fallback)
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
         about, about_evidence = complaint_about(doc_text(doc), offset, directory, message)
-        evidence = tuple(span_evidence(s, offset, "dissatisfaction") for s in cues[:2]) + about_evidence
+        evidence = tuple(span_evidence(s, offset, "dissatisfaction") for s in as_spans(doc, cues[:2])) + about_evidence
         if not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
@@ -186,8 +189,10 @@ def complaint_about(text: str, offset: int, directory: Directory, message: Messa
     """Who the complaint is about: the most senior person it names, by roster or title."""
     named: list[tuple[Officer, int]] = []
     lowered = text.lower()
-    for officer in directory.officers:
-        for variant in _name_variants(officer.name):
+    for officer, surname, variants in directory.officer_name_variants():
+        if surname not in lowered:
+            continue  # every variant contains the surname: most officers are out in one look
+        for variant in variants:
             pos = lowered.find(variant)
             if pos >= 0:
                 named.append((officer, pos))
@@ -205,14 +210,3 @@ def complaint_about(text: str, offset: int, directory: Directory, message: Messa
     if hit and re.search(r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|patronis|condescend|lied|refused|handling of|promised|promises)\w*", text, re.I):
         return "officer", (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
     return "service", ()
-
-
-def _name_variants(name: str) -> list[str]:
-    parts = name.lower().split()
-    variants = [name.lower()]
-    if len(parts) >= 2:
-        variants.append(f"{parts[0][0]}. {parts[-1]}")
-        variants.append(f"mr {parts[-1]}")
-        variants.append(f"mrs {parts[-1]}")
-        variants.append(f"ms {parts[-1]}")
-    return variants

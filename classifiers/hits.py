@@ -1,0 +1,81 @@
+"""What the cue component found in one Doc, and the text facts the detectors share.
+
+Cue matches are kept as token offsets (``doc._.mq_cues``), not ``doc.spans``: a spaCy
+``Span`` object costs more to create than the matching itself, and the detectors only
+need counts, plus a ``Span`` for the one or two matches shown as evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from spacy.attrs import IDX
+from spacy.tokens import Doc, Span
+
+FORWARD_MARKERS = ("forwarded message", "begin forwarded message", "original message", "\nfrom:", "wrote:\n")
+TEXT_KEY = "mq_text"
+
+
+@dataclass(slots=True)
+class CueHits:
+    spans: dict[str, tuple[tuple[int, int], ...]]  # key → (start, end) token offsets
+    _own_tokens: int | None = field(default=None)
+
+    def get(self, key: str) -> tuple[tuple[int, int], ...]:
+        return self.spans.get(key, ())
+
+    def own(self, doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
+        """Matches that start in the sender's own words (before any forward or quote)."""
+        found = self.spans.get(key, ())
+        if not found:
+            return ()
+        if self._own_tokens is None:
+            # Token offsets are read only for Docs that have matches to place.
+            self._own_tokens = int(np.searchsorted(doc.to_array(IDX), own_words_end(doc)))
+        limit = self._own_tokens
+        return tuple(s for s in found if s[0] < limit)
+
+
+EMPTY = CueHits({})
+HITS_KEY = "mq_cues"
+
+# ``doc._.mq_cues`` for people exploring a Doc; the detectors read ``user_data``
+# directly, because each ``doc._`` access builds a helper object.
+if not Doc.has_extension(HITS_KEY):
+    Doc.set_extension(HITS_KEY, getter=lambda doc: doc.user_data.get(HITS_KEY))
+
+
+def cue_hits(doc: Doc) -> CueHits:
+    return doc.user_data.get(HITS_KEY) or EMPTY
+
+
+def as_spans(doc: Doc, offsets: tuple[tuple[int, int], ...]) -> list[Span]:
+    return [doc[s:e] for s, e in offsets]
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text`` rebuilds the string from every token on each access: keep it once.
+
+    The classify stage stores the string it gave the tokenizer, so this is free there.
+    """
+    text = doc.user_data.get(TEXT_KEY)
+    if text is None:
+        text = doc.user_data[TEXT_KEY] = doc.text
+    return text
+
+
+def own_words_end(doc: Doc) -> int:
+    """Where the sender's own words end: forwarded or quoted material is someone else's."""
+    cached = doc.user_data.get("mq_own_end")
+    if cached is not None:
+        return int(cached)
+    text = doc_text(doc)
+    lowered = text.lower()
+    cut = len(text)
+    for marker in FORWARD_MARKERS:
+        pos = lowered.find(marker)
+        if 0 <= pos < cut:
+            cut = pos
+    doc.user_data["mq_own_end"] = cut
+    return cut
