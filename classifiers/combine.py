@@ -32,10 +32,18 @@ def _complaint_cues(doc: Doc, cap: int) -> float:
     return float(min(len(cues), cap))
 
 
+def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
+    """Declaration cues in the sender's own words, except inside "no interest to declare"."""
+    hits = cue_hits(doc)
+    negated = hits.get("interest_negated")
+    return tuple(c for c in hits.own(doc, "interest_declared") if not any(n0 <= c[0] < n1 or c[0] <= n0 < c[1] for n0, n1 in negated))
+
+
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
     if label == "personal_interest":
-        return [1.0, textcat_score, _n(doc, "interest_declared", 2, True), _n(doc, "interest_kin", 3, True),
-                _n(doc, "interest_own", 3, True), _n(doc, "interest_role", 3, True)]
+        return [1.0, textcat_score, float(min(len(declared_cues(doc)), 2)), _n(doc, "interest_kin", 3, True),
+                _n(doc, "interest_own", 3, True), _n(doc, "interest_role", 3, True), _n(doc, "interest_weak", 3, True),
+                _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True)]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]
     return [1.0, textcat_score, _n(doc, "request", 6), _n(doc, "no_action", 3)]

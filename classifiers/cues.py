@@ -33,6 +33,10 @@ OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "driv
 ROLES = ["chair", "chairman", "chairwoman", "chairperson", "secretary", "treasurer", "trustee", "director", "president",
          "member", "governor", "volunteer", "partner", "shareholder", "owner", "landlord", "employee", "patron", "founder",
          "steward", "elder", "warden", "churchwarden", "vice-chair", "vice", "coach", "captain", "manager", "organiser", "organizer"]
+STRONG_ROLES = ["chair", "chairman", "chairwoman", "chairperson", "vice-chair", "treasurer", "secretary", "trustee", "governor",
+                "director", "president", "shareholder", "owner", "landlord", "founder", "churchwarden", "proprietor", "licensee", "partner"]
+STAKES = ["licence", "license", "lease", "tenancy", "plot", "plots", "pitch", "stall", "mooring", "berth", "allotment", "grazing",
+          "grazings", "croft", "crofts", "boatyard", "pharmacy", "chemist", "distillery", "bay", "units", "vessel", "tender", "bid", "quote"]
 BODIES = ["club", "association", "society", "trust", "charity", "company", "business", "group", "committee", "board",
           "shop", "pub", "firm", "farm", "band", "church", "school", "federation", "council", "team", "partnership", "cic",
           "co-op", "cooperative", "league", "lodge", "union", "foundation", "parade", "festival", "show", "fair", "market", "hospice"]
@@ -47,23 +51,29 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["declaration"]}}, {"LOWER": "of"}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests"]}}],
         [{"LOWER": "for"}, {"LOWER": "transparency"}],
         [{"LOWER": "in"}, {"LOWER": "the"}, {"LOWER": "interests"}, {"LOWER": "of"}, {"LOWER": {"IN": ["transparency", "openness", "full"]}}],
-        [{"LOWER": "i"}, {"LOWER": {"IN": ["have", "hold"]}}, {"LOWER": {"IN": ["an", "a"]}}, {"OP": "?"}, {"LOWER": "interest"}, {"LOWER": {"IN": ["in", "here", "to"]}}],
+        [{"LOWER": "i"}, {"LOWER": {"IN": ["have", "hold", "'ve", "’ve", "do", "did", "had"]}}, {"LOWER": {"IN": ["got", "have"]}, "OP": "?"}, {"LOWER": {"IN": ["an", "a"]}}, {"OP": "?"}, {"LOWER": "interest"}, {"LOWER": {"IN": ["in", "here", "to", "there", "as", "because", ",", "-", "—", "."]}}],
         [{"LOWER": {"IN": ["register", "registered"]}}, {"LOWER": "of"}, {"LOWER": "interests"}],
         [{"LOWER": "conflict"}, {"LOWER": "of"}, {"LOWER": "interest"}],
     ],
     "interest_kin": [
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "great", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
         [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "mother", "father"]}}, {"LOWER": {"IN": ["'s", "’s"]}}],
+        # "Mam has had plot 14": family words opening a sentence are the writer's own family.
+        [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "da", "mammy", "daddy"]}, "IS_SENT_START": True},
+         {"LOWER": {"IN": ["has", "had", "owns", "runs", "rents", "lives", "works", "farms", "is", "was"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "other"}, {"LOWER": {"IN": ["half", "halves"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "elderly", "late", "eldest", "youngest"]}, "OP": "?"},
          {"LOWER": {"IN": KIN}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["'s", "’s"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["works", "worked", "runs", "owns", "is", "has", "lives", "farms", "chairs", "sits", "applied", "rents", "was"]}}],
     ],
     "interest_own": [
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own"}],
-        [{"LOWER": {"IN": ["on", "in"]}}, {"LOWER": "my"}, {"LOWER": "own"}, {"LOWER": "behalf"}],
-        [{"LOWER": {"IN": ["for", "about"]}}, {"LOWER": "myself"}, {"LOWER": {"IN": ["rather", "not", "personally", "as"]}}],
-        [{"LOWER": "first"}, {"LOWER": "-", "OP": "?"}, {"LOWER": "hand"}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": STAKES}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["put", "submitted", "sent", "entered", "priced", "quoted", "tendered", "bid", "applied"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["price", "bid", "tender", "quote", "quotation", "application", "offer"]}}],
+        [{"LOWER": {"IN": ["live", "lives", "living", "reside", "residing"]}}, {"OP": "{0,5}"}, {"LOWER": "myself"}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["'m", "’m", "am", "are", "'re", "’re"]}, "OP": "?"}, {"LOWER": {"IN": ["directly", "personally", "also", "both"]}}, {"LOWER": {"IN": ["affected", "involved", "impacted", "concerned"]}}],
+        [{"LOWER": {"IN": ["affects", "affect", "affecting", "affected", "impacts", "impact", "impacting"]}}, {"LOWER": {"IN": ["me", "us"]}}],
+        [{"LOWER": "as"}, {"LOWER": {"IN": ["a", "an", "someone", "one"]}}, {"LOWER": {"IN": ["who", "of"]}, "OP": "?"}, {"LOWER": {"IN": ["resident", "residents", "neighbour", "neighbours", "tenant", "tenants", "leaseholder", "parent", "parents", "lives", "user", "customer"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "family", "small", "back", "front", "rear", "side", "little", "old", "holiday", "top", "bottom"]}, "OP": "{0,2}"}, {"LOWER": {"IN": OWNED}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["own", "run", "farm", "rent", "lease", "let", "manage"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": OWNED + ["property", "properties", "units", "unit", "land"]}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": "live"}, {"LOWER": {"IN": ["on", "in", "at", "next", "opposite", "beside", "behind", "above", "directly", "right", "just"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["road", "street", "lane", "close", "avenue", "terrace", "row", "drive", "crescent", "way", "estate", "door", "site", "premises", "it", "there", "park", "field"]}}],
@@ -72,12 +82,43 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["work", "worked"]}}, {"LOWER": {"IN": ["for", "at"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["employer", "employers", "landlord", "tenants", "tenant", "customers", "clients", "staff", "lorries", "vans"]}}],
     ],
+    "interest_weak": [
+        # Weak on their own ("my own view", "for the record"): the combiner weighs them apart.
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own"}],
+        [{"LOWER": {"IN": ["on", "in"]}}, {"LOWER": "my"}, {"LOWER": "own"}, {"LOWER": "behalf"}],
+        [{"LOWER": {"IN": ["for", "about"]}}, {"LOWER": "myself"}, {"LOWER": {"IN": ["rather", "not", "personally", "as"]}}],
+        [{"LOWER": "first"}, {"LOWER": "-", "OP": "?"}, {"LOWER": "hand"}],
+        [{"LOWER": "for"}, {"LOWER": "the"}, {"LOWER": "record"}],
+        [{"LOWER": {"IN": ["full", "complete", "total"]}}, {"LOWER": {"IN": ["transparency", "disclosure", "openness"]}}],
+        [{"LOWER": "to"}, {"LOWER": "be"}, {"LOWER": {"IN": ["transparent", "upfront", "up-front", "open"]}}],
+        [{"LOWER": "i"}, {"LOWER": {"IN": ["should", "must", "ought", "need", "'d", "’d", "would"]}}, {"LOWER": {"IN": ["to", "better", "just", "also", "like"]}, "OP": "{0,2}"}, {"LOWER": {"IN": ["mention", "say", "point", "flag", "add", "note", "admit", "explain"]}}],
+        [{"LOWER": {"IN": ["up", "upfront"]}}, {"LOWER": {"IN": ["front"]}, "OP": "?"}, {"LOWER": {"IN": ["that", ","]}}],
+        [{"LOWER": {"IN": ["myself", "personally"]}}],
+    ],
+    "interest_negated": [
+        # "I have no interest to declare": a statement that there is nothing to declare.
+        [{"LOWER": {"IN": ["no", "nothing", "nil", "not", "n't", "never", "none"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["interest", "interests", "declare", "declarable", "stake", "connection", "conflict", "link", "relation", "related", "relative", "family", "business", "personal"]}}],
+    ],
+    "council_role": [
+        # The councillor's council roles ("as ward member", "as chair of the planning
+        # committee") are not personal interests; the combiner learns to discount them.
+        [{"LOWER": {"IN": ["as", "i", "i'm", "i’m", "am", "'m", "’m", "being"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["ward", "cabinet", "portfolio", "scrutiny", "planning", "licensing", "committee", "council", "local", "county", "district", "executive", "opposition", "group", "lead", "deputy", "area"]}},
+         {"LOWER": {"IN": ["member", "members", "councillor", "councillors", "holder", "lead", "leader", "chair", "chairman", "convener", "convenor", "spokesperson", "champion"]}}],
+        [{"LOWER": {"IN": ["chair", "chairman", "chairwoman", "convener", "convenor", "vice-chair", "member", "members", "leader"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this", "our"]}, "OP": "?"}, {"OP": "{0,2}"},
+         {"LOWER": {"IN": ["committee", "scrutiny", "panel", "council", "cabinet", "sub-committee", "authority", "administration", "group"]}}],
+    ],
     "interest_role": [
+        [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
+         {"LOWER": {"IN": ["a", "an", "the", "its"]}, "OP": "?"}, {"LOWER": {"IN": STRONG_ROLES}}],
+        [{"LOWER": "one"}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "its", "their", "our"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["trustees", "governors", "directors", "volunteers", "organisers", "organizers", "founders", "shareholders", "partners", "stewards", "coaches", "leaders", "officers", "elders", "wardens", "committee"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["'m", "’m", "am", "was", "are", "'re", "’re", "were"]}}, {"LOWER": {"IN": ["on", "in"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": BODIES}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["play", "sing", "ring", "drive", "work", "worked", "volunteer", "help", "coach", "keep", "teach", "umpire", "referee", "train", "cook", "clean", "deliver"]}},
          {"OP": "{0,3}"}, {"LOWER": {"IN": ["for", "in", "with", "at", "on"]}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["have", "hold", "rent", "lease", "took", "got"]}}, {"LOWER": {"IN": ["a", "the", "one", "two"]}}, {"OP": "?"},
          {"LOWER": {"IN": ["plot", "plots", "licence", "license", "lease", "mooring", "tenancy", "allotment", "stall", "pitch", "permit", "unit", "share", "shares", "stake"]}}],
-        [{"LOWER": "as"}, {"LOWER": {"IN": ["the", "its", "a", "club", "hall", "show", "church", "society", "group", "association", "committee"]}, "OP": "*"}, {"LOWER": {"IN": ["treasurer", "secretary", "trustee", "chair", "chairman", "chairwoman", "governor", "president", "organiser", "organizer", "founder", "steward", "churchwarden"]}}],
+        [{"LOWER": "as"}, {"LOWER": {"IN": ["the", "its", "a", "an", "club", "hall", "show", "church", "society", "group", "association", "committee"]}, "OP": "*"},
+         {"LOWER": {"IN": ["treasurer", "secretary", "trustee", "chair", "chairman", "chairwoman", "governor", "president", "organiser", "organizer", "founder", "steward",
+                           "churchwarden", "owner", "co-owner", "elder", "director", "proprietor", "licensee", "shareholder", "volunteer", "landlord", "tenant", "leaseholder"]}}],
         [{"LOWER": "which"}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "manage", "founded", "own", "belong", "lead", "organise", "organize", "coach"]}}],
         [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
          {"LOWER": {"IN": ["a", "an", "the"]}, "OP": "?"}, {"LOWER": {"IN": ROLES}}, {"LOWER": {"IN": ["of", "at", "for", "on", "with", "in"]}}],

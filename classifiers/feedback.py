@@ -14,6 +14,7 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
     """The latest correction per message and label wins; other labels keep the bot's value."""
     by_message: dict[int, dict[str, float]] = {}
     texts: dict[int, str] = {}
+    members: dict[int, bool] = {}
     with store.session() as s:
         rows = s.execute(select(Correction, SeenMessage).join(SeenMessage, Correction.message_pk == SeenMessage.id).order_by(Correction.id))
         for corr, msg in rows:
@@ -22,4 +23,5 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
             labels = by_message.setdefault(msg.id, {k: float(bool(msg.labels.get(k))) for k in TEXT_LABELS})
             labels[corr.field] = float(corr.new_value.lower() in ("true", "1", "yes"))
             texts[msg.id] = corr.text or f"{msg.excerpt}\n\n{msg.subject}"
-    return [TextExample(texts[pk], cats) for pk, cats in by_message.items()]
+            members[msg.id] = bool(msg.labels.get("sender_is_member", True))
+    return [TextExample(texts[pk], cats, members[pk]) for pk, cats in by_message.items()]

@@ -16,6 +16,7 @@ from spacy.tokens import Doc, Span
 from bot.directory import Directory, Officer
 from bot.message import Message
 from classifiers.hits import as_spans, cue_hits, doc_text
+from classifiers.combine import declared_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
@@ -147,7 +148,7 @@ class InterestDetector:
             # LABELS.md: an interest is the *councillor's*; a resident's "my dad" is not one.
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
         hits = cue_hits(doc)
-        declared = hits.own(doc, "interest_declared")
+        declared = declared_cues(doc)
         revealed = hits.own(doc, "interest_kin") + hits.own(doc, "interest_own") + hits.own(doc, "interest_role")
         fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
         score = score_of(doc, "personal_interest", fallback)

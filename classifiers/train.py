@@ -42,13 +42,27 @@ TEXTCAT_CONFIG = {
 class TextExample:
     text: str
     cats: dict[str, float]
+    member: bool = True  # written by a councillor (only their interests count)
+
+    def training_cats(self) -> dict[str, float]:
+        """The labels the classifier learns from this text.
+
+        ``personal_interest`` is left out for anyone but a member: the detector never asks
+        (a resident's "my house" is not an interest), and teaching the classifier that
+        "my son's application" means nothing when a resident writes it would only blur
+        what it means when a councillor does. spaCy treats a missing label as unknown.
+        """
+        if self.member:
+            return dict(self.cats)
+        return {k: v for k, v in self.cats.items() if k != "personal_interest"}
 
 
 def corpus_examples(root: Path) -> list[TextExample]:
     out: list[TextExample] = []
     for folder in find_corpora(root):
         for ex in load_corpus(folder).examples:
-            out.append(TextExample(text_for(ex.message), {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}))
+            cats = {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}
+            out.append(TextExample(text_for(ex.message), cats, bool(ex.labels["sender_is_member"])))
     return out
 
 
@@ -64,7 +78,7 @@ def fit_textcat(train_examples: list[TextExample], epochs: int = EPOCHS, seed: i
     spacy.util.fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = build_untrained()
-    examples = [Example.from_dict(nlp.make_doc(e.text), {"cats": e.cats}) for e in train_examples]
+    examples = [Example.from_dict(nlp.make_doc(e.text), {"cats": e.training_cats()}) for e in train_examples]
     optimizer = nlp.initialize(lambda: examples)
     order = list(range(len(examples)))
     for _epoch in range(epochs):
@@ -91,10 +105,10 @@ def train(train_examples: list[TextExample], dev_examples: list[TextExample], ep
     oof = out_of_fold_scores(train_examples)
     nlp = fit_textcat(train_examples, epochs, seed)
     docs = list(nlp.pipe((e.text for e in train_examples), batch_size=64))
-    weights = {
-        label: combine.fit([combine.features(doc, label, cats[label]) for doc, cats in zip(docs, oof)], [e.cats[label] for e in train_examples])
-        for label in TEXT_LABELS
-    }
+    weights = {}
+    for label in TEXT_LABELS:
+        rows = [(combine.features(doc, label, cats[label]), e.cats[label]) for doc, cats, e in zip(docs, oof, train_examples) if label in e.training_cats()]
+        weights[label] = combine.fit([r for r, _ in rows], [y for _, y in rows])
     thresholds = choose_thresholds(nlp, weights, dev_examples)
     return nlp, thresholds, weights
 
@@ -112,6 +126,9 @@ def scores(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
 
 def choose_thresholds(nlp: Language, weights: dict[str, list[float]], dev: list[TextExample]) -> dict[str, float]:
     predicted = combined_scores(nlp, weights, (e.text for e in dev))
+    for p, e in zip(predicted, dev):
+        if not e.member:
+            p["personal_interest"] = 0.0  # as the detector: never an interest unless a member wrote
     thresholds: dict[str, float] = {}
     for label in TEXT_LABELS:
         best = (0.0, 0.5)
