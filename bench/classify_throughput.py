@@ -24,6 +24,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from bot.config import load_config  # noqa: E402
 from bot.directory import load_directory  # noqa: E402
 from bot.parse import parse_message  # noqa: E402
+from classifiers.nlp import model_text  # noqa: E402
 from classifiers.pipeline import Detectors, text_for  # noqa: E402
 
 KEYWORDS = re.compile(r"\b(declare|interest|complain|complaint|unacceptable|please|could you|\?)", re.I)
@@ -49,7 +50,8 @@ def main() -> None:
     t = time.perf_counter()
     messages = [parse_message(r, str(i)) for i, r in enumerate(raws)]
     parse_s = time.perf_counter() - t
-    texts = [text_for(m) for m in messages]
+    # Exactly the strings the pipeline's tokenizer reads (lower-cased, see classifiers/nlp.py).
+    texts = [model_text(text_for(m)) for m in messages]
 
     t = time.perf_counter()
     for doc in nlp.tokenizer.pipe(texts, batch_size=256):

@@ -32,6 +32,21 @@ def _complaint_cues(doc: Doc, cap: int) -> float:
     return float(min(len(cues), cap))
 
 
+MAIL_CONTEXT_WINDOW = 15  # tokens either side of "my home email" where family and home words are about the mail
+
+
+def revealed_cues(doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
+    """Revealed-interest cues of one family in the sender's own words, except those in a
+    sentence about which address they are writing from ("my grandson set up my home email")."""
+    hits = cue_hits(doc)
+    found = hits.own(doc, key)
+    context = hits.get("mail_context")
+    if not context or not found:
+        return found
+    w = MAIL_CONTEXT_WINDOW
+    return tuple(c for c in found if not any(m0 - w <= c[0] < m1 + w for m0, m1 in context))
+
+
 def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
     """Declaration cues in the sender's own words, except inside "no interest to declare"."""
     hits = cue_hits(doc)
@@ -41,8 +56,8 @@ def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
     if label == "personal_interest":
-        return [1.0, textcat_score, float(min(len(declared_cues(doc)), 2)), _n(doc, "interest_kin", 3, True),
-                _n(doc, "interest_own", 3, True), _n(doc, "interest_role", 3, True), _n(doc, "interest_weak", 3, True),
+        return [1.0, textcat_score, float(min(len(declared_cues(doc)), 2)), float(min(len(revealed_cues(doc, "interest_kin")), 3)),
+                float(min(len(revealed_cues(doc, "interest_own")), 3)), _n(doc, "interest_role", 3, True), float(min(len(revealed_cues(doc, "interest_weak")), 3)),
                 _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True)]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]

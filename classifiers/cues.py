@@ -25,7 +25,7 @@ KIN = ["wife", "husband", "partner", "son", "daughter", "sons", "daughters", "br
        "lad", "lass", "boy", "girl", "boys", "girls", "missus", "hubby", "brothers", "sisters", "grandkids", "godson", "goddaughter", "twins"]
 OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "drive", "driveway", "cottage", "flat", "bungalow",
          "business", "company", "firm", "farm", "shop", "pub", "practice", "yard", "premises", "restaurant", "cafe", "café",
-         "hotel", "store", "salon", "surgery", "garage", "stall", "allotment", "holiday", "let", "lettings", "agency", "workshop", "b&b",
+         "hotel", "store", "salon", "garage", "stall", "allotment", "holiday", "let", "lettings", "agency", "workshop", "b&b",
          "flats", "close", "door", "doorstep", "street", "road", "lane", "cars", "car", "lorries", "tenants", "plot", "barn", "paddock",
          "kitchen", "landing", "windows", "window", "roof", "wall", "walls", "fence", "hedge", "garage", "boat", "mooring", "van",
          "catch", "chippy", "cattle", "sheep", "herd", "livestock", "gate", "drains", "cellar", "cellars", "yard", "orchard",
@@ -57,8 +57,9 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     ],
     "interest_kin": [
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "great", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
-        [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "mother", "father"]}}, {"LOWER": {"IN": ["'s", "’s"]}}],
-        # "Mam has had plot 14": family words opening a sentence are the writer's own family.
+        # "Mam has had plot 14", "Mum's house": family words opening a sentence are the
+        # writer's own family; mid-sentence they are as often "her mother's".
+        [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "mother", "father"]}, "IS_SENT_START": True}, {"LOWER": {"IN": ["'s", "’s"]}}],
         [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "da", "mammy", "daddy"]}, "IS_SENT_START": True},
          {"LOWER": {"IN": ["has", "had", "owns", "runs", "rents", "lives", "works", "farms", "is", "was"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "other"}, {"LOWER": {"IN": ["half", "halves"]}}],
@@ -98,6 +99,13 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
     "interest_negated": [
         # "I have no interest to declare": a statement that there is nothing to declare.
         [{"LOWER": {"IN": ["no", "nothing", "nil", "not", "n't", "never", "none"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["interest", "interests", "declare", "declarable", "stake", "connection", "conflict", "link", "relation", "related", "relative", "family", "business", "personal"]}}],
+    ],
+    "mail_context": [
+        # "from my home email - my grandson set it up", "my own address while I'm visiting
+        # my sister": why the councillor is writing from elsewhere, not a stake. Interest
+        # cues close to these are not counted (classifiers/combine.py).
+        [{"LOWER": {"IN": ["my", "our", "the", "this", "a"]}}, {"LOWER": {"IN": ["own", "home", "personal", "private", "work", "business", "other", "usual", "old", "new", "family", "husband's", "wife's"]}, "OP": "{0,2}"},
+         {"LOWER": {"IN": ["email", "e-mail", "emails", "address", "account", "laptop", "computer", "pc", "phone", "ipad", "tablet", "inbox", "mobile", "wifi", "wi-fi", "login", "log-in", "password", "gmail", "hotmail", "outlook"]}}],
     ],
     "council_role": [
         # The councillor's council roles ("as ward member", "as chair of the planning

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
-from spacy.attrs import IDX
-from spacy.tokens import Doc, Span
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
 
 FORWARD_MARKERS = ("forwarded message", "begin forwarded message", "original message", "\nfrom:", "wrote:\n")
 TEXT_KEY = "mq_text"
@@ -21,9 +21,16 @@ TEXT_KEY = "mq_text"
 class CueHits:
     spans: dict[str, tuple[tuple[int, int], ...]]  # key → (start, end) token offsets
     _own_tokens: int | None = field(default=None)
+    _bounds: np.ndarray | None = field(default=None)  # per token: character offset, length
 
     def get(self, key: str) -> tuple[tuple[int, int], ...]:
         return self.spans.get(key, ())
+
+    def bounds(self, doc: Doc) -> np.ndarray:
+        # Read only for Docs that have matches to place or quote.
+        if self._bounds is None:
+            self._bounds = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        return self._bounds
 
     def own(self, doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
         """Matches that start in the sender's own words (before any forward or quote)."""
@@ -31,10 +38,15 @@ class CueHits:
         if not found:
             return ()
         if self._own_tokens is None:
-            # Token offsets are read only for Docs that have matches to place.
-            self._own_tokens = int(np.searchsorted(doc.to_array(IDX), own_words_end(doc)))
+            self._own_tokens = int(np.searchsorted(self.bounds(doc)[:, 0], own_words_end(doc)))
         limit = self._own_tokens
         return tuple(s for s in found if s[0] < limit)
+
+    def char_span(self, doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
+        """Character offsets of a match, without creating a spaCy ``Span``."""
+        b = self.bounds(doc)
+        last = b[span[1] - 1]
+        return int(b[span[0], 0]), int(last[0] + last[1])
 
 
 EMPTY = CueHits({})
@@ -50,8 +62,12 @@ def cue_hits(doc: Doc) -> CueHits:
     return doc.user_data.get(HITS_KEY) or EMPTY
 
 
-def as_spans(doc: Doc, offsets: tuple[tuple[int, int], ...]) -> list[Span]:
-    return [doc[s:e] for s, e in offsets]
+def has_sentences(doc: Doc) -> bool:
+    """Whether a council's parser or sentencizer set sentence boundaries (asked once per Doc)."""
+    known = doc.user_data.get("mq_has_sents")
+    if known is None:
+        known = doc.user_data["mq_has_sents"] = doc.has_annotation("SENT_START")
+    return bool(known)
 
 
 def doc_text(doc: Doc) -> str:

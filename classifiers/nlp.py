@@ -23,6 +23,18 @@ MODEL_DIR = Path(__file__).with_name("model")
 TEXT_LABELS = ("enquiry", "personal_interest", "complaint")
 
 
+def model_text(text: str) -> str:
+    """What the pipeline reads: the text lower-cased, offsets unchanged.
+
+    The bag-of-words classifier keys its features on the exact word form, so "MY OWN
+    GARDEN" typed in capitals would share nothing with "my own garden". Lower-casing
+    first lets every voice count. The rare character whose lower case is longer
+    (Turkish dotted İ) would shift offsets, so such a text is left as it is.
+    """
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else text
+
+
 def blank_pipeline() -> Language:
     """Tokenizer, sentences, lemmas and cue spans; no trained weights."""
     nlp = spacy.blank("en")

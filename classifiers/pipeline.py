@@ -19,7 +19,7 @@ from bot.message import Message
 from classifiers import combine
 from classifiers.findings import Finding
 from classifiers.hits import TEXT_KEY
-from classifiers.nlp import load_pipeline
+from classifiers.nlp import load_pipeline, model_text
 from classifiers.recipients import ThirdPartyDetector
 from classifiers.sender import SenderDetector
 from classifiers.text import ComplaintDetector, EnquiryDetector, InterestDetector
@@ -75,8 +75,8 @@ class Detectors:
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
-        for message, (doc, text) in zip(messages, self.nlp.pipe(((t, t) for t in texts), as_tuples=True, batch_size=batch_size)):
-            doc.user_data[TEXT_KEY] = text  # the string we gave spaCy: ``doc.text`` would rebuild it
+        for message, (doc, text) in zip(messages, self.nlp.pipe(((model_text(t), t) for t in texts), as_tuples=True, batch_size=batch_size)):
+            doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
             yield self._with_doc(message, doc)
 
     def _with_doc(self, message: Message, doc: Doc) -> Classification:

@@ -8,12 +8,15 @@ address.
 
 from __future__ import annotations
 
+import re
+
 from bot.directory import Directory, Member, normalise_name
 from bot.message import Message
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
 NAME = "mq.sender.v1"
+_NOT_IN_NAMES = re.compile(r"[^a-z\s-]")
 
 
 @detector(NAME, "Matches the sender to the members roster by address, or by name from outside the council's domains.", ("sender_is_member", "personal_address"))
@@ -61,8 +64,14 @@ class SenderDetector:
 def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evidence] | None:
     """A roster name in the last lines of the new text or the signature block."""
     tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
-    tail_words = set(normalise_name(" ".join(tail_lines).replace("(", " ").replace(")", " ")).split())
-    if not tail_words & directory.member_surnames():
+    tail = " ".join(tail_lines)
+    surnames = directory.member_surnames()
+    if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
+        lowered = _NOT_IN_NAMES.sub("", tail.lower()).replace("-", " ")  # as normalise_name: "O'Neill" → "oneill"
+        if not any(name in lowered for name in surnames):
+            return None
+    elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & surnames:
+        return None  # no member's surname anywhere near the end: nobody signed
         return None  # no member's surname anywhere near the end: nobody signed
     for line in tail_lines:
         if len(line) > 80:

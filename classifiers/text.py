@@ -11,12 +11,12 @@ import re
 from bisect import bisect_left
 from typing import Callable
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from bot.directory import Directory, Officer
 from bot.message import Message
-from classifiers.hits import as_spans, cue_hits, doc_text
-from classifiers.combine import declared_cues
+from classifiers.hits import cue_hits, doc_text, has_sentences
+from classifiers.combine import declared_cues, revealed_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
@@ -30,11 +30,19 @@ _NON_ENQUIRY_SUBJECT = re.compile(
     r"meeting (request|invitation)|canceled:|cancelled:|newsletter|bulletin|digest)",
     re.I,
 )
-_CE_TITLE = re.compile(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", re.I)
+_ROBOT_LOCAL = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", re.I)
+_CE_TITLE = re.compile(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b")
 _CHIEF_TITLE = re.compile(
     r"\b(director|monitoring officer|section 151|s\.? ?151|chief finance officer|chief financial officer|"
-    r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
-    re.I,
+    r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b"
+)
+_AN_OFFICER = re.compile(
+    r"\b(your|the|this|that|one of your|an?|named)\s+([\w-]+\s+){0,2}(officer|caseworker|case officer|planner|inspector|"
+    r"warden|member of staff|social worker|assessor|receptionist|advisor|adviser|engineer|staff)('s)?\b"
+)
+_CONDUCT = re.compile(
+    r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|"
+    r"patronis|condescend|lied|refused|handling of|promised|promises)\w*"
 )
 _SENTENCE_END = re.compile(r"[.!?]+[\s\"'”’)]*\s|\n\s*\n|\n(?=\s*[-*•>])")
 
@@ -64,15 +72,19 @@ def doc_breaks(doc: Doc) -> tuple[list[int], list[int]]:
     return breaks
 
 
-def span_evidence(span: Span, offset: int, detail: str) -> Evidence:
-    text = doc_text(span.doc)
-    left, right = sentence_bounds(text, span.start_char, span.end_char, doc_breaks(span.doc))
-    if span.doc.has_annotation("SENT_START"):  # a council's parser knows better
-        left, right = span.sent.start_char, span.sent.end_char
+def span_evidence(doc: Doc, span: tuple[int, int], offset: int, detail: str) -> Evidence:
+    """The sentence around a cue match, with the match quoted in the detail."""
+    text = doc_text(doc)
+    start, end = cue_hits(doc).char_span(doc, span)
+    if has_sentences(doc):  # a council's parser knows better
+        sent = doc[span[0] : span[1]].sent
+        left, right = sent.start_char, sent.end_char
+    else:
+        left, right = sentence_bounds(text, start, end, doc_breaks(doc))
     sentence = text[left:right]
     stripped = sentence.strip()
     left += len(sentence) - len(sentence.lstrip())
-    return Evidence("body", stripped[:400], offset + left, offset + left + len(stripped), f"{detail}: '{span.text}'")
+    return Evidence("body", stripped[:400], offset + left, offset + left + len(stripped), f"{detail}: '{text[start:end]}'")
 
 
 def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
@@ -104,7 +116,7 @@ class EnquiryDetector:
         requests = rule_score(doc, "request", 0.25) - 0.15 * len(hits.get("no_action"))
         score = score_of(doc, "enquiry", max(0.0, requests))
         value = bool(score >= threshold)
-        evidence = tuple(span_evidence(s, offset, "request") for s in as_spans(doc, hits.get("request")[:2])) if value else ()
+        evidence = tuple(span_evidence(doc, s, offset, "request") for s in hits.get("request")[:2]) if value else ()
         if value and not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("enquiry", value, score, ENQUIRY, evidence)
@@ -128,7 +140,7 @@ class EnquiryDetector:
             return Evidence("header:Subject", message.subject[:100], detail="automatic, receipt or invitation")
         if message.sender:
             local = message.sender.email.partition("@")[0]
-            if re.match(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", local, re.I):
+            if _ROBOT_LOCAL.match(local):
                 return Evidence("header:From", message.sender.email, detail="robot sender")
             if directory.officer_by_email(message.sender.email) and not directory.member_by_email(message.sender.email):
                 return Evidence("header:From", message.sender.email, detail="an officer's own message")
@@ -149,7 +161,7 @@ class InterestDetector:
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
         hits = cue_hits(doc)
         declared = declared_cues(doc)
-        revealed = hits.own(doc, "interest_kin") + hits.own(doc, "interest_own") + hits.own(doc, "interest_role")
+        revealed = revealed_cues(doc, "interest_kin") + revealed_cues(doc, "interest_own") + hits.own(doc, "interest_role")
         fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
         score = score_of(doc, "personal_interest", fallback)
         value = bool(score >= threshold)
@@ -157,7 +169,7 @@ class InterestDetector:
             return Finding("personal_interest", False, score, INTEREST)
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
-        evidence = tuple(span_evidence(s, offset, kind) for s in as_spans(doc, spans[:2])) or (
+        evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2]) or (
             classifier_evidence(doc, offset),
         )
         return Finding("personal_interest", True, score, INTEREST, evidence, kind=kind)
@@ -180,7 +192,7 @@ class ComplaintDetector:
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
         about, about_evidence = complaint_about(doc_text(doc), offset, directory, message)
-        evidence = tuple(span_evidence(s, offset, "dissatisfaction") for s in as_spans(doc, cues[:2])) + about_evidence
+        evidence = tuple(span_evidence(doc, s, offset, "dissatisfaction") for s in cues[:2]) + about_evidence
         if not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
@@ -203,11 +215,16 @@ def complaint_about(text: str, offset: int, directory: Directory, message: Messa
         officer, pos = max(named, key=lambda item: ranks.get(item[0].role, 1))
         about = {"chief_executive": "chief_executive", "director": "chief_officer", "monitoring_officer": "chief_officer", "s151_officer": "chief_officer"}.get(officer.role, "officer")
         return about, (Evidence("body", officer.name, offset + pos, offset + pos + len(officer.name), f"names {officer.role.replace('_', ' ')}"),)
+    # The patterns are lower case: searching the lower-cased text is the same test as
+    # re.IGNORECASE and several times faster (offsets agree when lengths do).
+    haystack = lowered if len(lowered) == len(text) else text
+    flags_ok = haystack is lowered
     for pattern, about in ((_CE_TITLE, "chief_executive"), (_CHIEF_TITLE, "chief_officer")):
-        hit = pattern.search(text)
+        hit = (pattern if flags_ok else re.compile(pattern.pattern, re.I)).search(haystack)
         if hit:
-            return about, (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "job title"),)
-    hit = re.search(r"\b(your|the|this|that|one of your|an?|named)\s+([\w-]+\s+){0,2}(officer|caseworker|case officer|planner|inspector|warden|member of staff|social worker|assessor|receptionist|advisor|adviser|engineer|staff)('s)?\b", text, re.I)
-    if hit and re.search(r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|patronis|condescend|lied|refused|handling of|promised|promises)\w*", text, re.I):
-        return "officer", (Evidence("body", hit.group(0), offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
+            return about, (Evidence("body", text[hit.start() : hit.end()], offset + hit.start(), offset + hit.end(), "job title"),)
+    conduct = (_CONDUCT if flags_ok else re.compile(_CONDUCT.pattern, re.I)).search(haystack)
+    hit = (_AN_OFFICER if flags_ok else re.compile(_AN_OFFICER.pattern, re.I)).search(haystack) if conduct else None
+    if hit:
+        return "officer", (Evidence("body", text[hit.start() : hit.end()], offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
     return "service", ()

@@ -20,7 +20,7 @@ from spacy.training import Example
 
 from classifiers import combine
 from classifiers.corpus import find_corpora, load_corpus
-from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline
+from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline, model_text
 from classifiers.pipeline import text_for
 
 SEED = 20261122
@@ -78,7 +78,7 @@ def fit_textcat(train_examples: list[TextExample], epochs: int = EPOCHS, seed: i
     spacy.util.fix_random_seed(seed)
     rng = random.Random(seed)
     nlp = build_untrained()
-    examples = [Example.from_dict(nlp.make_doc(e.text), {"cats": e.training_cats()}) for e in train_examples]
+    examples = [Example.from_dict(nlp.make_doc(model_text(e.text)), {"cats": e.training_cats()}) for e in train_examples]
     optimizer = nlp.initialize(lambda: examples)
     order = list(range(len(examples)))
     for _epoch in range(epochs):
@@ -104,29 +104,37 @@ def out_of_fold_scores(train_examples: list[TextExample], folds: int = FOLDS) ->
 def train(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, float], dict[str, list[float]]]:
     oof = out_of_fold_scores(train_examples)
     nlp = fit_textcat(train_examples, epochs, seed)
-    docs = list(nlp.pipe((e.text for e in train_examples), batch_size=64))
+    docs = list(nlp.pipe((model_text(e.text) for e in train_examples), batch_size=64))
     weights = {}
+    oof_combined: list[dict[str, float]] = [{} for _ in train_examples]
     for label in TEXT_LABELS:
-        rows = [(combine.features(doc, label, cats[label]), e.cats[label]) for doc, cats, e in zip(docs, oof, train_examples) if label in e.training_cats()]
-        weights[label] = combine.fit([r for r, _ in rows], [y for _, y in rows])
-    thresholds = choose_thresholds(nlp, weights, dev_examples)
+        rows = [(i, combine.features(doc, label, cats[label])) for i, (doc, cats) in enumerate(zip(docs, oof))]
+        kept = [(r, train_examples[i].cats[label]) for i, r in rows if label in train_examples[i].training_cats()]
+        weights[label] = combine.fit([r for r, _ in kept], [y for _, y in kept])
+        for i, r in rows:
+            oof_combined[i][label] = combine.predict(weights[label], r)
+    # Thresholds from the dev split and the out-of-fold training scores together: a few
+    # hundred dev messages alone move a threshold by whichever voice happens to be there.
+    dev_combined = combined_scores(nlp, weights, (e.text for e in dev_examples))
+    thresholds = choose_thresholds(oof_combined + dev_combined, train_examples + dev_examples)
     return nlp, thresholds, weights
 
 
 def combined_scores(nlp: Language, weights: dict[str, list[float]], texts: Iterable[str]) -> list[dict[str, float]]:
     out = []
-    for doc in nlp.pipe(texts, batch_size=64):
+    for doc in nlp.pipe((model_text(t) for t in texts), batch_size=64):
         out.append({label: combine.predict(weights[label], combine.features(doc, label, doc.cats[label])) for label in TEXT_LABELS})
     return out
 
 
 def scores(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
-    return [dict(doc.cats) for doc in nlp.pipe(texts, batch_size=64)]
+    return [dict(doc.cats) for doc in nlp.pipe((model_text(t) for t in texts), batch_size=64)]
 
 
-def choose_thresholds(nlp: Language, weights: dict[str, list[float]], dev: list[TextExample]) -> dict[str, float]:
-    predicted = combined_scores(nlp, weights, (e.text for e in dev))
-    for p, e in zip(predicted, dev):
+def choose_thresholds(predicted: list[dict[str, float]], examples: list[TextExample]) -> dict[str, float]:
+    """Per label, the threshold with the best F1 over these scored examples."""
+    predicted = [dict(p) for p in predicted]
+    for p, e in zip(predicted, examples):
         if not e.member:
             p["personal_interest"] = 0.0  # as the detector: never an interest unless a member wrote
     thresholds: dict[str, float] = {}
@@ -134,11 +142,11 @@ def choose_thresholds(nlp: Language, weights: dict[str, list[float]], dev: list[
         best = (0.0, 0.5)
         for step in range(5, 96):
             t = step / 100
-            tp = sum(1 for p, e in zip(predicted, dev) if p[label] >= t and e.cats[label])
-            fp = sum(1 for p, e in zip(predicted, dev) if p[label] >= t and not e.cats[label])
-            fn = sum(1 for p, e in zip(predicted, dev) if p[label] < t and e.cats[label])
+            tp = sum(1 for p, e in zip(predicted, examples) if p[label] >= t and e.cats[label])
+            fp = sum(1 for p, e in zip(predicted, examples) if p[label] >= t and not e.cats[label])
+            fn = sum(1 for p, e in zip(predicted, examples) if p[label] < t and e.cats[label])
             f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            # ties go to the threshold nearest 0.5: the least tuned to this dev set
+            # ties go to the threshold nearest 0.5: the least tuned to these examples
             if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
                 best = (f1, t)
         thresholds[label] = best[1]

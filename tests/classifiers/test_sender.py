@@ -37,3 +37,23 @@ def test_officer_or_resident_is_not_a_member(blank: Detectors) -> None:
 
 def test_surname_alone_is_not_a_match(blank: Detectors) -> None:
     assert not blank.classify(msg("Mrs Pennock <mrs.p@gmail.com>")).findings["sender_is_member"].value
+
+
+def _with_members(blank: Detectors, *names: str) -> Detectors:
+    from bot.directory import Directory, Member
+
+    members = tuple(Member(n, f"cllr.{i}@brackenford.gov.uk", "Ward", "councillor") for i, n in enumerate(names))
+    d = blank.directory
+    return blank.with_directory(Directory(domains=d.domains, mailbox=d.mailbox, members=members, officers=d.officers))
+
+
+def test_sign_off_with_apostrophe_hyphen_or_accent_still_matches(blank: Detectors) -> None:
+    detectors = _with_members(blank, "Siân O'Neill", "Rhodri Lloyd-Rees", "Tom Quayle")
+    for sign_off, expected in (("Cllr Sian O'Neill", "Siân O'Neill"), ("Siân O’Neill (Cllr)", "Siân O'Neill"), ("RHODRI LLOYD-REES\nCllr, Tonyglo", "Rhodri Lloyd-Rees")):
+        c = detectors.classify(msg("someone@example.net", f"Please can you help?\n\nDiolch,\n{sign_off}"))
+        assert c.member is not None and c.member.name == expected, sign_off
+
+
+def test_no_member_surname_in_the_sign_off_is_no_match(blank: Detectors) -> None:
+    detectors = _with_members(blank, "Tom Quayle")
+    assert detectors.classify(msg("someone@example.net", "Please can you help?\n\nTom")).member is None
