@@ -103,6 +103,14 @@ class Directory:
             found = self._derived["member_surnames"] = frozenset(key.rsplit(" ", 1)[-1] for key in self._members_by_name)
         return found  # type: ignore[return-value]
 
+    def member_surname_pattern(self) -> re.Pattern[str]:
+        """Any member's surname, as one pattern over normalised text."""
+        found = self._derived.get("member_surname_pattern")
+        if found is None:
+            names = sorted(self.member_surnames(), key=len, reverse=True)
+            found = self._derived["member_surname_pattern"] = re.compile("|".join(re.escape(n) for n in names) if names else "(?!)")
+        return found  # type: ignore[return-value]
+
     def officer_name_variants(self) -> tuple[tuple[Officer, str, tuple[str, ...]], ...]:
         """Each officer with the lower-case ways a message may name them ("J. Doe", "Mrs Doe")."""
         found = self._derived.get("officer_variants")

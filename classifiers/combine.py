@@ -28,7 +28,9 @@ def _complaint_cues(doc: Doc, cap: int) -> float:
     """Dissatisfaction cues in the sender's own words, not inside a request for the complaints procedure."""
     hits = cue_hits(doc)
     procedure = hits.get("complaints_procedure")
-    cues = [c for c in hits.own(doc, "complaint") if not any(p0 <= c[0] < p1 or c[0] <= p0 < c[1] for p0, p1 in procedure)]
+    cues = hits.own(doc, "complaint")
+    if procedure:
+        cues = tuple(c for c in cues if not any(p0 <= c[0] < p1 or c[0] <= p0 < c[1] for p0, p1 in procedure))
     return float(min(len(cues), cap))
 
 
@@ -51,7 +53,10 @@ def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
     """Declaration cues in the sender's own words, except inside "no interest to declare"."""
     hits = cue_hits(doc)
     negated = hits.get("interest_negated")
-    return tuple(c for c in hits.own(doc, "interest_declared") if not any(n0 <= c[0] < n1 or c[0] <= n0 < c[1] for n0, n1 in negated))
+    declared = hits.own(doc, "interest_declared")
+    if not negated or not declared:
+        return declared
+    return tuple(c for c in declared if not any(n0 <= c[0] < n1 or c[0] <= n0 < c[1] for n0, n1 in negated))
 
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:

@@ -68,7 +68,7 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
     surnames = directory.member_surnames()
     if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
         lowered = _NOT_IN_NAMES.sub("", tail.lower()).replace("-", " ")  # as normalise_name: "O'Neill" → "oneill"
-        if not any(name in lowered for name in surnames):
+        if not directory.member_surname_pattern().search(lowered):
             return None
     elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & surnames:
         return None  # no member's surname anywhere near the end: nobody signed
