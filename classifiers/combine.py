@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 from pathlib import Path
 from typing import Sequence
 
@@ -82,7 +83,7 @@ def fit(rows: Sequence[Sequence[float]], targets: Sequence[float], l2: float = 0
 
 def predict(weights: Sequence[float], row: Sequence[float]) -> float:
     # Plain Python: for six numbers numpy's call overhead costs more than the sum.
-    z = sum(w * x for w, x in zip(weights, row))
+    z = math.fsum(map(operator.mul, weights, row))
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 
 

@@ -198,7 +198,7 @@ def find_hits(codes: np.ndarray, cues: CompiledCues) -> dict[str, tuple[tuple[in
         by_first = cues.by_first
         for start, first in zip(starts.tolist(), codes[starts].tolist()):
             for k, any_starts, patterns in by_first[first]:
-                if any_starts.match(encoded, start) is None:
+                if len(patterns) > 1 and any_starts.match(encoded, start) is None:
                     continue
                 for pattern in patterns:
                     m = pattern.match(encoded, start)

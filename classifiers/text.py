@@ -8,7 +8,6 @@ receipts, invitations and officers' replies are recognised before any text model
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
 from typing import Callable
 
 from spacy.tokens import Doc
@@ -47,29 +46,22 @@ _CONDUCT = re.compile(
 _SENTENCE_END = re.compile(r"[.!?]+[\s\"'”’)]*\s|\n\s*\n|\n(?=\s*[-*•>])")
 
 
-def sentence_breaks(text: str) -> tuple[list[int], list[int]]:
-    """Where each sentence break starts and ends (punctuation and blank lines), in order."""
-    found = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)]
-    return [a for a, _ in found], [b for _, b in found]
+EVIDENCE_CHARS = 400  # the longest sentence shown as evidence
+_LOOK_BACK = 300  # how far before a cue its sentence may start and still be shown whole
 
 
-def sentence_bounds(text: str, start: int, end: int, breaks: tuple[list[int], list[int]] | None = None) -> tuple[int, int]:
-    """The sentence around [start, end), from punctuation and blank lines in the text."""
-    starts, ends = breaks or sentence_breaks(text)
-    # The last break that starts before ``start``; the first that starts at or after ``end``.
-    i = bisect_left(starts, start)
-    left = ends[i - 1] if i else 0
-    j = bisect_left(starts, end)
-    right = starts[j] + 1 if j < len(starts) else len(text)
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around [start, end), from punctuation and blank lines in the text.
+
+    Only a window around the cue is searched: evidence is cut to 400 characters, and a
+    sentence starting further back would push the cue itself out of what is shown.
+    """
+    left = max(0, start - _LOOK_BACK)
+    for m in _SENTENCE_END.finditer(text, left, start):
+        left = m.end()
+    m = _SENTENCE_END.search(text, end, end + EVIDENCE_CHARS)
+    right = m.start() + 1 if m else min(len(text), end + EVIDENCE_CHARS)
     return left, min(right, len(text))
-
-
-def doc_breaks(doc: Doc) -> tuple[list[int], list[int]]:
-    """Sentence breaks of the Doc's text, found once and kept with the Doc."""
-    breaks = doc.user_data.get("mq_breaks")
-    if breaks is None:
-        breaks = doc.user_data["mq_breaks"] = sentence_breaks(doc_text(doc))
-    return breaks
 
 
 def span_evidence(doc: Doc, span: tuple[int, int], offset: int, detail: str) -> Evidence:
@@ -80,11 +72,11 @@ def span_evidence(doc: Doc, span: tuple[int, int], offset: int, detail: str) -> 
         sent = doc[span[0] : span[1]].sent
         left, right = sent.start_char, sent.end_char
     else:
-        left, right = sentence_bounds(text, start, end, doc_breaks(doc))
+        left, right = sentence_bounds(text, start, end)
     sentence = text[left:right]
     stripped = sentence.strip()
     left += len(sentence) - len(sentence.lstrip())
-    return Evidence("body", stripped[:400], offset + left, offset + left + len(stripped), f"{detail}: '{text[start:end]}'")
+    return Evidence("body", stripped[:EVIDENCE_CHARS], offset + left, offset + left + len(stripped), f"{detail}: '{text[start:end]}'")
 
 
 def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
