@@ -62,8 +62,15 @@ def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
     if label == "personal_interest":
-        return [1.0, textcat_score, float(min(len(declared_cues(doc)), 2)), float(min(len(revealed_cues(doc, "interest_kin")), 3)),
-                float(min(len(revealed_cues(doc, "interest_own")), 3)), _n(doc, "interest_role", 3, True), float(min(len(revealed_cues(doc, "interest_weak")), 3)),
+        declared = float(min(len(declared_cues(doc)), 2))
+        kin = float(min(len(revealed_cues(doc, "interest_kin")), 3))
+        own = float(min(len(revealed_cues(doc, "interest_own")), 3))
+        role = _n(doc, "interest_role", 3, True)
+        # The bag of words also learns topics (clubs, harbours, pitches) that councillors
+        # with a stake happen to write about; with no cue of a stake in the text at all,
+        # its score should count for less. The product lets the fit learn how much.
+        backed = textcat_score if declared or kin or own or role else 0.0
+        return [1.0, textcat_score, backed, declared, kin, own, role, float(min(len(revealed_cues(doc, "interest_weak")), 3)),
                 _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True)]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]
