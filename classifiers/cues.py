@@ -104,7 +104,7 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         # "from my home email - my grandson set it up", "my own address while I'm visiting
         # my sister": why the councillor is writing from elsewhere, not a stake. Interest
         # cues close to these are not counted (classifiers/combine.py).
-        [{"LOWER": {"IN": ["my", "our", "the", "this", "a"]}}, {"LOWER": {"IN": ["own", "home", "personal", "private", "work", "business", "other", "usual", "old", "new", "family", "husband's", "wife's"]}, "OP": "{0,2}"},
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["own", "home", "personal", "private", "work", "business", "other", "usual", "old", "new", "family", "husband's", "wife's"]}, "OP": "{0,2}"},
          {"LOWER": {"IN": ["email", "e-mail", "emails", "address", "account", "laptop", "computer", "pc", "phone", "ipad", "tablet", "inbox", "mobile", "wifi", "wi-fi", "login", "log-in", "password", "gmail", "hotmail", "outlook"]}}],
     ],
     "council_role": [

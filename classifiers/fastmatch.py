@@ -79,6 +79,8 @@ class CompiledCues:
     keys: tuple[str, ...]
     codes: dict[str, int]  # lower-cased word → its code
     can_start: np.ndarray  # bool[code]: some pattern starts with this word
+    starts_anywhere: np.ndarray  # bool[code]: ... and not only at a sentence start
+    after_end: np.ndarray  # bool[code + start]: a sentence starts after this token (last: the Doc's start)
     can_follow: np.ndarray  # bool[code, code + end]: that word may be followed by this one
     by_first: dict[int, tuple[tuple[int, re.Pattern[str], tuple[re.Pattern[str], ...]], ...]]
     anywhere: tuple[tuple[int, re.Pattern[str]], ...]  # patterns whose first step is optional or a wildcard
@@ -105,6 +107,7 @@ def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> 
 
     grouped: dict[int, dict[int, list[str]]] = {}
     can_start = np.zeros(size, dtype=bool)
+    starts_anywhere = np.zeros(size, dtype=bool)
     can_follow = np.zeros((size, size + 1), dtype=bool)  # last column: the end of the Doc
     anywhere: list[tuple[int, re.Pattern[str]]] = []
     for k, (key, patterns) in enumerate(steps.items()):
@@ -122,6 +125,7 @@ def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> 
                 c = code[word]
                 grouped.setdefault(c, {}).setdefault(k, []).append(body)
                 can_start[c] = True
+                starts_anywhere[c] |= not head.sent_start
                 if exact_next:
                     can_follow[c, [code[w] for w in nxt.words]] = True  # type: ignore[union-attr]
                 else:
@@ -130,7 +134,9 @@ def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> 
         c: tuple((k, re.compile("(?=" + "|".join(bodies) + ")", re.S), tuple(re.compile(b, re.S) for b in bodies)) for k, bodies in per_key.items())
         for c, per_key in grouped.items()
     }
-    return CompiledCues(tuple(steps), code, can_start, can_follow, by_first, tuple(anywhere))
+    is_end = np.zeros(size + 1, dtype=bool)  # codes after which a sentence starts; last: before the Doc
+    is_end[[code[w] for w in SENTENCE_ENDS] + [BREAK, size]] = True
+    return CompiledCues(tuple(steps), code, can_start, starts_anywhere, is_end, can_follow, by_first, tuple(anywhere))
 
 
 class TokenEncoder:
@@ -190,8 +196,14 @@ def find_hits(codes: np.ndarray, cues: CompiledCues) -> dict[str, tuple[tuple[in
     following = np.empty_like(codes)
     following[:-1] = codes[1:]
     following[-1] = len(cues.can_start)  # the end-of-Doc column
-    # Only tokens that can start a pattern, followed by a word that can come next.
-    starts = np.flatnonzero(cues.can_start[codes] & cues.can_follow[codes, following])
+    preceding = np.empty_like(codes)
+    preceding[1:] = codes[:-1]
+    preceding[0] = len(cues.can_start)  # the start-of-Doc entry
+    # Only tokens that can start a pattern (at a sentence start, if that is all their
+    # patterns allow), followed by a word that can come next.
+    starts = np.flatnonzero(
+        cues.can_start[codes] & (cues.starts_anywhere[codes] | cues.after_end[preceding]) & cues.can_follow[codes, following]
+    )
     found: dict[int, list[tuple[int, int]]] = {}
     if len(starts) or cues.anywhere:
         encoded = (codes + _BASE).astype(np.uint32).tobytes().decode("utf-32-le")
