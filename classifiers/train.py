@@ -1,8 +1,8 @@
 """``mqtriage train``: rebuild the shipped text classifier from the corpus, reproducibly.
 
 Fixed seed, fixed epochs, single-threaded numpy: the same corpus gives the same
-weights. Thresholds per label are chosen on the dev split (maximum F1) and saved with
-the model. Staff corrections from the dashboard, when given a store, are added to the
+weights. Thresholds per label (maximum F1) are chosen on the dev split together with
+the out-of-fold training scores, and saved with the model. Staff corrections from the dashboard, when given a store, are added to the
 training examples.
 """
 
