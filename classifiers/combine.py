@@ -39,12 +39,18 @@ MAIL_CONTEXT_WINDOW = 15  # tokens either side of "my home email" where family a
 
 
 def revealed_cues(doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
-    """Revealed-interest cues of one family in the sender's own words, except those in a
-    sentence about which address they are writing from ("my grandson set up my home email")."""
+    """Revealed-interest cues of one family in the sender's own words, except those denied
+    ("not my land") or in a sentence about which address they are writing from ("my
+    grandson set up my home email")."""
     hits = cue_hits(doc)
     found = hits.own(doc, key)
+    if not found:
+        return found
+    denied = hits.get("interest_denied")  # "not my land"
+    if denied:
+        found = tuple(c for c in found if not any(d0 <= c[0] < d1 or c[0] <= d0 < c[1] for d0, d1 in denied))
     context = hits.get("mail_context")
-    if not context or not found:
+    if not context:
         return found
     w = MAIL_CONTEXT_WINDOW
     return tuple(c for c in found if not any(m0 - w <= c[0] < m1 + w for m0, m1 in context))
@@ -71,7 +77,7 @@ def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
         # its score should count for less. The product lets the fit learn how much.
         backed = textcat_score if declared or kin or own or role else 0.0
         return [1.0, textcat_score, backed, declared, kin, own, role, float(min(len(revealed_cues(doc, "interest_weak")), 3)),
-                _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True)]
+                _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True), _n(doc, "interest_denied", 2, True)]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]
     return [1.0, textcat_score, _n(doc, "request", 6), _n(doc, "no_action", 3)]

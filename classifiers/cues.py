@@ -100,6 +100,17 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         # "I have no interest to declare": a statement that there is nothing to declare.
         [{"LOWER": {"IN": ["no", "nothing", "nil", "not", "n't", "never", "none"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["interest", "interests", "declare", "declarable", "stake", "connection", "conflict", "link", "relation", "related", "relative", "family", "business", "personal"]}}],
     ],
+    "interest_denied": [
+        # The narrow, unambiguous forms: "no connection with the applicant", "nothing to
+        # declare", "not my land". Kept apart from the broad negations above so that the
+        # combiner can trust them more.
+        [{"LOWER": {"IN": ["no", "nil", "without"]}}, {"LOWER": {"IN": ["personal", "prejudicial", "pecuniary", "other", "registrable", "declarable", "family", "business", "financial", "direct", "such", "real", "kind", "sort"]}, "OP": "?"},
+         {"LOWER": {"IN": ["of"]}, "OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "connections", "involvement", "dealings", "link", "links", "stake", "relationship", "relation", "conflict"]}}],
+        [{"LOWER": {"IN": ["nothing", "none"]}}, {"LOWER": "to"}, {"LOWER": {"IN": ["declare", "disclose", "register"]}}],
+        [{"LOWER": "not"}, {"LOWER": {"IN": ["related", "connected", "involved", "linked"]}}],
+        [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["land", "business", "property", "family", "house", "field", "site", "company", "club", "application"]}}],
+        [{"LOWER": {"IN": ["n't", "not"]}}, {"LOWER": {"IN": ["have", "hold"]}}, {"LOWER": {"IN": ["any", "an", "a"]}}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "stake", "involvement"]}}],
+    ],
     "mail_context": [
         # "from my home email - my grandson set it up", "my own address while I'm visiting
         # my sister": why the councillor is writing from elsewhere, not a stake. Interest

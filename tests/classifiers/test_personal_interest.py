@@ -45,3 +45,33 @@ def test_forwarded_residents_words_do_not_count(blank: Detectors) -> None:
     text = "Can you help this resident please?\n\n---------- Forwarded message ---------\nFrom: R <r@gmail.com>\n\nMy house backs onto the site and my son is worried."
     f = blank.classify(parse_message(f"From: cllr.jean.thirkettle@brackenford.gov.uk\nTo: memberqueries@brackenford.gov.uk\nSubject: Fwd: site\n\n{text}\n".encode(), "k")).findings["personal_interest"]
     assert f.value is False
+
+
+def _cue_counts(detectors: Detectors, text: str) -> dict[str, int]:
+    from classifiers.combine import declared_cues, revealed_cues
+
+    doc = detectors.classify(msg(text)).doc
+    return {"declared": len(declared_cues(doc)), **{k: len(revealed_cues(doc, f"interest_{k}")) for k in ("kin", "own", "weak")}}
+
+
+def test_family_words_explaining_a_home_email_are_not_counted(blank: Detectors) -> None:
+    about_mail = "Sorry to write from my home email, my grandson set it up for me. Could the verges on Lôn y Capel be cut?"
+    assert _cue_counts(blank, about_mail)["kin"] == 0
+    about_stake = "My grandson has applied for the apprenticeship at the depot. Could you tell me when interviews are?"
+    assert _cue_counts(blank, about_stake)["kin"] == 1
+
+
+def test_no_interest_to_declare_is_not_a_declaration(blank: Detectors) -> None:
+    counts = _cue_counts(blank, "For the avoidance of doubt I have no interest to declare. When is the hearing?")
+    assert counts["declared"] == 0
+    assert _cue_counts(blank, "I must declare an interest: the applicant is a friend. When is the hearing?")["declared"] == 1
+
+
+def test_a_mothers_matter_mid_sentence_is_not_the_writers_family(blank: Detectors) -> None:
+    assert _cue_counts(blank, "A constituent asked about her mother's care package. Who should she contact?")["kin"] == 0
+    assert _cue_counts(blank, "Mum's bungalow is one of the ones on the list. Who decides the order?")["kin"] == 1
+
+
+def test_a_denied_stake_is_not_counted(blank: Detectors) -> None:
+    assert _cue_counts(blank, "It is not my land, whatever the rumours say. Who owns the verge?")["own"] == 0
+    assert _cue_counts(blank, "It is my land, as it happens. Who owns the verge?")["own"] == 1
