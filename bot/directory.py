@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +59,6 @@ class Directory:
     _members_by_email: dict[str, Member] = field(default_factory=dict, repr=False)
     _members_by_name: dict[str, Member] = field(default_factory=dict, repr=False)
     _officers_by_email: dict[str, Officer] = field(default_factory=dict, repr=False)
-    _derived: dict[str, object] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._members_by_email.update({m.email: m for m in self.members})
@@ -96,34 +95,30 @@ class Directory:
         norm = f" {normalise_name(text)} "
         return [m for key, m in self._members_by_name.items() if f" {key} " in norm]
 
+    # Derived once from the rosters (cached_property writes to the instance dict, which a
+    # frozen dataclass allows).
+    @cached_property
     def member_surnames(self) -> frozenset[str]:
         """Last words of the members' normalised names: a cheap "could a member be named here?"."""
-        found = self._derived.get("member_surnames")
-        if found is None:
-            found = self._derived["member_surnames"] = frozenset(key.rsplit(" ", 1)[-1] for key in self._members_by_name)
-        return found  # type: ignore[return-value]
+        return frozenset(key.rsplit(" ", 1)[-1] for key in self._members_by_name)
 
+    @cached_property
     def member_surname_pattern(self) -> re.Pattern[str]:
         """Any member's surname, as one pattern over normalised text."""
-        found = self._derived.get("member_surname_pattern")
-        if found is None:
-            names = sorted(self.member_surnames(), key=len, reverse=True)
-            found = self._derived["member_surname_pattern"] = re.compile("|".join(re.escape(n) for n in names) if names else "(?!)")
-        return found  # type: ignore[return-value]
+        names = sorted(self.member_surnames, key=len, reverse=True)
+        return re.compile("|".join(re.escape(n) for n in names) if names else "(?!)")
 
+    @cached_property
     def officer_name_variants(self) -> tuple[tuple[Officer, str, tuple[str, ...]], ...]:
-        """Each officer with the lower-case ways a message may name them ("J. Doe", "Mrs Doe")."""
-        found = self._derived.get("officer_variants")
-        if found is None:
-            rows = []
-            for officer in self.officers:
-                parts = officer.name.lower().split()
-                variants = [officer.name.lower()]
-                if len(parts) >= 2:
-                    variants += [f"{parts[0][0]}. {parts[-1]}", f"mr {parts[-1]}", f"mrs {parts[-1]}", f"ms {parts[-1]}"]
-                rows.append((officer, parts[-1] if parts else officer.name.lower(), tuple(variants)))
-            found = self._derived["officer_variants"] = tuple(rows)
-        return found  # type: ignore[return-value]
+        """Each officer, their surname, and the lower-case ways a message may name them ("J. Doe", "Mrs Doe")."""
+        rows = []
+        for officer in self.officers:
+            parts = officer.name.lower().split()
+            variants = [officer.name.lower()]
+            if len(parts) >= 2:
+                variants += [f"{parts[0][0]}. {parts[-1]}", f"mr {parts[-1]}", f"mrs {parts[-1]}", f"ms {parts[-1]}"]
+            rows.append((officer, parts[-1] if parts else officer.name.lower(), tuple(variants)))
+        return tuple(rows)
 
     def officers_named_in(self, text: str) -> list[Officer]:
         norm = f" {normalise_name(text)} "

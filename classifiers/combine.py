@@ -20,6 +20,16 @@ from spacy.tokens import Doc
 from classifiers.hits import cue_hits
 
 
+Offsets = tuple[tuple[int, int], ...]
+
+
+def outside(found: Offsets, others: Offsets) -> Offsets:
+    """The matches in ``found`` that overlap none of ``others`` (token offsets)."""
+    if not found or not others:
+        return found
+    return tuple(c for c in found if not any(o0 <= c[0] < o1 or c[0] <= o0 < c[1] for o0, o1 in others))
+
+
 def _n(doc: Doc, key: str, cap: int, own: bool = False) -> float:
     hits = cue_hits(doc)
     return float(min(len(hits.own(doc, key) if own else hits.get(key)), cap))
@@ -29,16 +39,13 @@ def _complaint_cues(doc: Doc, cap: int) -> float:
     """Dissatisfaction cues in the sender's own words, not inside a request for the complaints procedure."""
     hits = cue_hits(doc)
     procedure = hits.get("complaints_procedure")
-    cues = hits.own(doc, "complaint")
-    if procedure:
-        cues = tuple(c for c in cues if not any(p0 <= c[0] < p1 or c[0] <= p0 < c[1] for p0, p1 in procedure))
-    return float(min(len(cues), cap))
+    return float(min(len(outside(hits.own(doc, "complaint"), procedure)), cap))
 
 
 MAIL_CONTEXT_WINDOW = 15  # tokens either side of "my home email" where family and home words are about the mail
 
 
-def revealed_cues(doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
+def revealed_cues(doc: Doc, key: str) -> Offsets:
     """Revealed-interest cues of one family in the sender's own words, except those denied
     ("not my land") or in a sentence about which address they are writing from ("my
     grandson set up my home email")."""
@@ -46,9 +53,7 @@ def revealed_cues(doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
     found = hits.own(doc, key)
     if not found:
         return found
-    denied = hits.get("interest_denied")  # "not my land"
-    if denied:
-        found = tuple(c for c in found if not any(d0 <= c[0] < d1 or c[0] <= d0 < c[1] for d0, d1 in denied))
+    found = outside(found, hits.get("interest_denied"))  # "not my land"
     context = hits.get("mail_context")
     if not context:
         return found
@@ -56,14 +61,10 @@ def revealed_cues(doc: Doc, key: str) -> tuple[tuple[int, int], ...]:
     return tuple(c for c in found if not any(m0 - w <= c[0] < m1 + w for m0, m1 in context))
 
 
-def declared_cues(doc: Doc) -> tuple[tuple[int, int], ...]:
+def declared_cues(doc: Doc) -> Offsets:
     """Declaration cues in the sender's own words, except inside "no interest to declare"."""
     hits = cue_hits(doc)
-    negated = hits.get("interest_negated")
-    declared = hits.own(doc, "interest_declared")
-    if not negated or not declared:
-        return declared
-    return tuple(c for c in declared if not any(n0 <= c[0] < n1 or c[0] <= n0 < c[1] for n0, n1 in negated))
+    return outside(hits.own(doc, "interest_declared"), hits.get("interest_negated"))
 
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:

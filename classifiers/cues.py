@@ -16,8 +16,6 @@ from spacy.tokens import Doc
 from classifiers.fastmatch import TokenEncoder, compile_cues, find_hits
 from classifiers.hits import HITS_KEY, CueHits
 
-L = "LEMMA"
-
 KIN = ["wife", "husband", "partner", "son", "daughter", "sons", "daughters", "brother", "sister", "mother", "father", "mum", "dad",
        "mam", "parents", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandchildren", "grandchild", "son-in-law",
        "daughter-in-law", "sister-in-law", "brother-in-law", "father-in-law", "mother-in-law", "uncle", "aunt", "auntie",

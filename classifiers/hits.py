@@ -2,7 +2,7 @@
 
 Cue matches are kept as token offsets (``doc._.mq_cues``), not ``doc.spans``: a spaCy
 ``Span`` object costs more to create than the matching itself, and the detectors only
-need counts, plus a ``Span`` for the one or two matches shown as evidence.
+need counts, plus the character offsets of the one or two matches shown as evidence.
 """
 
 from __future__ import annotations

@@ -65,12 +65,11 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
     """A roster name in the last lines of the new text or the signature block."""
     tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
     tail = " ".join(tail_lines)
-    surnames = directory.member_surnames()
     if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
         lowered = _NOT_IN_NAMES.sub("", tail.lower()).replace("-", " ")  # as normalise_name: "O'Neill" → "oneill"
-        if not directory.member_surname_pattern().search(lowered):
+        if not directory.member_surname_pattern.search(lowered):
             return None
-    elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & surnames:
+    elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & directory.member_surnames:
         return None  # no member's surname anywhere near the end: nobody signed
         return None  # no member's surname anywhere near the end: nobody signed
     for line in tail_lines:
