@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import numpy as np
 from spacy.attrs import ORTH
@@ -161,9 +161,7 @@ class TokenEncoder:
     def code_of(self, orth: int) -> int:
         found = self.pending.get(orth)
         if found is None:
-            text = self.strings[orth]
-            # Only whitespace tokens hold line breaks.
-            found = self.pending[orth] = BREAK if "\n" in text else self.cues.codes.get(text.lower(), OTHER)
+            found = self.pending[orth] = word_code(self.cues, self.strings[orth])
         return found
 
     def _merge(self) -> None:
@@ -189,39 +187,70 @@ class TokenEncoder:
         return codes
 
 
-def find_hits(codes: np.ndarray, cues: CompiledCues) -> dict[str, tuple[tuple[int, int], ...]]:
-    """Per key, the (start, end) token offsets of the non-overlapping matches."""
+def prefilter(codes: np.ndarray, cues: CompiledCues) -> tuple[str | None, list[int]]:
+    """The encoded text (``None`` when nothing can match) and the tokens where a pattern may start.
+
+    Only tokens that can start a pattern (at a sentence start, if that is all their
+    patterns allow), followed by a word that can come next. The compiled
+    ``CueKernel`` does the same in one pass over the tokens.
+    """
     if len(codes) == 0:
-        return {key: () for key in cues.keys}
+        return None, []
     following = np.empty_like(codes)
     following[:-1] = codes[1:]
     following[-1] = len(cues.can_start)  # the end-of-Doc column
     preceding = np.empty_like(codes)
     preceding[1:] = codes[:-1]
     preceding[0] = len(cues.can_start)  # the start-of-Doc entry
-    # Only tokens that can start a pattern (at a sentence start, if that is all their
-    # patterns allow), followed by a word that can come next.
     starts = np.flatnonzero(
         cues.can_start[codes] & (cues.starts_anywhere[codes] | cues.after_end[preceding]) & cues.can_follow[codes, following]
-    )
+    ).tolist()
+    if not starts and not cues.anywhere:
+        return None, starts
+    return (codes + _BASE).astype(np.uint32).tobytes().decode("utf-32-le"), starts
+
+
+def find_hits(codes: np.ndarray, cues: CompiledCues) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Per key, the (start, end) token offsets of the non-overlapping matches."""
+    return match_hits(*prefilter(codes, cues), cues)
+
+
+def match_hits(encoded: str | None, starts: Sequence[int], cues: CompiledCues) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Run the patterns at the candidate starts of an encoded Doc (see :func:`prefilter`)."""
+    if encoded is None:
+        return {key: () for key in cues.keys}
     found: dict[int, list[tuple[int, int]]] = {}
-    if len(starts) or cues.anywhere:
-        encoded = (codes + _BASE).astype(np.uint32).tobytes().decode("utf-32-le")
-        by_first = cues.by_first
-        for start, first in zip(starts.tolist(), codes[starts].tolist()):
-            for k, any_starts, patterns in by_first[first]:
-                if len(patterns) > 1 and any_starts.match(encoded, start) is None:
-                    continue
-                for pattern in patterns:
-                    m = pattern.match(encoded, start)
-                    if m is not None and m.end() > start:
-                        found.setdefault(k, []).append((start, m.end()))
-        for k, pattern in cues.anywhere:
-            for start in range(len(encoded)):
+    by_first = cues.by_first
+    for start in starts:
+        for k, any_starts, patterns in by_first[ord(encoded[start]) - _BASE]:
+            if len(patterns) > 1 and any_starts.match(encoded, start) is None:
+                continue
+            for pattern in patterns:
                 m = pattern.match(encoded, start)
                 if m is not None and m.end() > start:
                     found.setdefault(k, []).append((start, m.end()))
+    for k, pattern in cues.anywhere:
+        for start in range(len(encoded)):
+            m = pattern.match(encoded, start)
+            if m is not None and m.end() > start:
+                found.setdefault(k, []).append((start, m.end()))
     return {key: (filter_offsets(found[k]) if k in found else ()) for k, key in enumerate(cues.keys)}
+
+
+def word_code(cues: CompiledCues, text: str) -> int:
+    """A word form's code: only whitespace tokens hold line breaks."""
+    return BREAK if "\n" in text else cues.codes.get(text.lower(), OTHER)
+
+
+def candidate_finder(cues: CompiledCues, strings: Any, kernels: Any = None) -> Callable[[Doc], tuple[str | None, list[int]]]:
+    """Doc → (encoded text, candidate starts): the compiled kernel if given, else numpy."""
+    if kernels is not None:
+        return kernels.CueKernel(
+            lambda orth: word_code(cues, strings[orth]), _BASE, cues.can_start.tolist(), cues.starts_anywhere.tolist(),
+            cues.after_end.tolist(), cues.can_follow.tolist(), bool(cues.anywhere), TokenEncoder.MAX_FORMS,
+        )
+    encoder = TokenEncoder(cues, strings)
+    return lambda doc: prefilter(encoder(doc), cues)
 
 
 def filter_offsets(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

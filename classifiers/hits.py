@@ -13,6 +13,8 @@ import numpy as np
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
+from classifiers.kernels import KERNELS
+
 FORWARD_MARKERS = ("forwarded message", "begin forwarded message", "original message", "\nfrom:", "wrote:\n")
 TEXT_KEY = "mq_text"
 
@@ -38,12 +40,15 @@ class CueHits:
         if not found:
             return ()
         if self._own_tokens is None:
-            self._own_tokens = int(np.searchsorted(self.bounds(doc)[:, 0], own_words_end(doc)))
+            cut = own_words_end(doc)
+            self._own_tokens = KERNELS.token_at_char(doc, cut) if KERNELS else int(np.searchsorted(self.bounds(doc)[:, 0], cut))
         limit = self._own_tokens
         return tuple(s for s in found if s[0] < limit)
 
     def char_span(self, doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
         """Character offsets of a match, without creating a spaCy ``Span``."""
+        if KERNELS:
+            return KERNELS.token_offsets(doc, span[0], span[1])  # type: ignore[no-any-return]
         b = self.bounds(doc)
         last = b[span[1] - 1]
         return int(b[span[0], 0]), int(last[0] + last[1])

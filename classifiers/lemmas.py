@@ -17,6 +17,8 @@ from spacy.pipeline import Lemmatizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from classifiers.kernels import KERNELS
+
 
 @Language.factory("mq_lookup_lemmatizer_v1", default_config={"model": None, "mode": "lookup", "overwrite": False, "scorer": {"@scorers": "spacy.lemmatizer_scorer.v1"}})
 def make_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool, scorer):  # type: ignore[no-untyped-def]
@@ -25,6 +27,7 @@ def make_lemmatizer(nlp: Language, model, name: str, mode: str, overwrite: bool,
 
 class FastLookupLemmatizer(Lemmatizer):
     _arrays: tuple[np.ndarray, np.ndarray, list[str], np.ndarray] | None = None
+    _kernel = None  # the compiled loop over the same table, when built (classifiers/kernels.py)
 
     def _table_arrays(self) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
         """The table as sorted key hashes, lemma hashes, lemma strings, and "in the StringStore yet"."""
@@ -44,6 +47,15 @@ class FastLookupLemmatizer(Lemmatizer):
         keys, values, lemmas, added = self._table_arrays()
         if len(keys) == 0:
             return super().__call__(doc)
+        if KERNELS is not None:
+            if self._kernel is None:
+                self._kernel = KERNELS.LemmaKernel(keys.tolist(), values.tolist(), lemmas)
+            return self._kernel(doc)
+        return self.lemmatize_arrays(doc)
+
+    def lemmatize_arrays(self, doc: Doc) -> Doc:
+        """The numpy path: one ``searchsorted`` over the table for the whole Doc."""
+        keys, values, lemmas, added = self._table_arrays()
         orths = doc.to_array(ORTH)
         at = np.searchsorted(keys, orths)
         at[at == len(keys)] = 0
@@ -62,13 +74,13 @@ class FastLookupLemmatizer(Lemmatizer):
 
     # The table can be replaced by initialisation or loading: drop the arrays built from the old one.
     def initialize(self, get_examples=None, *, nlp=None, lookups=None):  # type: ignore[no-untyped-def]
-        self._arrays = None
+        self._arrays = self._kernel = None
         return super().initialize(get_examples, nlp=nlp, lookups=lookups)
 
     def from_disk(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self._arrays = None
+        self._arrays = self._kernel = None
         return super().from_disk(*args, **kwargs)
 
     def from_bytes(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self._arrays = None
+        self._arrays = self._kernel = None
         return super().from_bytes(*args, **kwargs)

@@ -1,0 +1,204 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""Compiled per-token loops of the classify stage, over spaCy's own token structs.
+
+Why compiled: the lemma lookup and the cue encoding each visit every token of every
+message. Done with numpy they cost a dozen array calls per Doc (``to_array``,
+``searchsorted`` over a 40,000-word table, masks, ``from_array``), which on our
+150-token messages added up to half the tokenizer's own time. Here each is one pass
+over ``Doc.c`` with a hash map lookup per token.
+
+Both loops have a numpy twin (``classifiers/lemmas.py``, ``classifiers/fastmatch.py``)
+that gives the same results and is used when this module was not built, or was built
+against another spaCy release than the one installed (the token struct layout is
+spaCy's, see ``BUILT_FOR_SPACY``). ``tests/classifiers/test_kernels.py`` compares them.
+"""
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cymem.cymem cimport Pool
+from libc.stdint cimport uint64_t
+from preshed.maps cimport PreshMap
+from spacy.structs cimport TokenC
+from spacy.tokens.doc cimport Doc
+
+
+cdef extern from "Python.h":
+    ctypedef unsigned short Py_UCS2
+    object PyUnicode_FromKindAndData(int kind, const void *buffer, Py_ssize_t size)
+
+
+cdef extern from *:
+    """
+    #ifndef MQ_SPACY_VERSION
+    #define MQ_SPACY_VERSION "unknown"
+    #endif
+    """
+    const char* MQ_SPACY_VERSION
+
+
+BUILT_FOR_SPACY = MQ_SPACY_VERSION.decode("ascii")
+
+# preshed keeps keys 0 and 1 for empty and deleted cells; no word hash is either.
+cdef uint64_t FIRST_KEY = 2
+
+
+cdef class LemmaKernel:
+    """Sets ``token.lemma`` from a word → lemma table, in one pass over the tokens.
+
+    ``keys``: the table's word ids; ``lemma_ids``: their lemmas' ids; ``lemma_strings``:
+    the lemmas as text, added to the Doc's StringStore the first time each is used (as
+    spaCy's lemmatizer does), so the store does not grow by the whole table.
+    A word the table does not know is its own lemma.
+    """
+
+    cdef Pool mem
+    cdef PreshMap rows  # word id → row + 1
+    cdef uint64_t* lemma_of
+    cdef unsigned char* added
+    cdef list strings
+
+    def __init__(self, keys, lemma_ids, lemma_strings):
+        cdef size_t n = len(keys)
+        cdef size_t row
+        self.mem = Pool()
+        self.rows = PreshMap(max(8, 2 * n))
+        self.lemma_of = <uint64_t*>self.mem.alloc(n + 1, sizeof(uint64_t))
+        self.added = <unsigned char*>self.mem.alloc(n + 1, sizeof(unsigned char))
+        self.strings = list(lemma_strings)
+        for row in range(n):
+            key = int(keys[row])
+            if key < FIRST_KEY:
+                continue
+            self.rows.set(key, <void*>(row + 1))
+            self.lemma_of[row] = int(lemma_ids[row])
+
+    def __call__(self, Doc doc):
+        cdef int i
+        cdef size_t row
+        cdef TokenC* token
+        for i in range(doc.length):
+            token = &doc.c[i]
+            row = <size_t>self.rows.get(token.lex.orth)
+            if row == 0:
+                token.lemma = token.lex.orth
+                continue
+            row -= 1
+            if not self.added[row]:
+                doc.vocab.strings.add(self.strings[row])
+                self.added[row] = 1
+            token.lemma = self.lemma_of[row]
+        return doc
+
+
+cdef class CueKernel:
+    """One private-use character per token, and the tokens where a cue pattern may start.
+
+    The same work as ``TokenEncoder`` plus the prefilter in ``classifiers/fastmatch.py``:
+    ``code_of(word id)`` gives a word's code the first time it is seen; the tables say
+    which codes can start a pattern (``can_start``), may do so away from a sentence
+    start (``starts_anywhere``), end a sentence (``after_end``, whose last entry stands
+    for the start of the Doc) and which code may follow which (``can_follow``, whose
+    last column stands for the end of the Doc).
+    """
+
+    cdef Pool mem
+    cdef PreshMap codes  # word id → code + 1
+    cdef object code_of
+    cdef int size
+    cdef int base
+    cdef size_t seen
+    cdef size_t max_forms
+    cdef bint always_encode
+    cdef unsigned char* can_start
+    cdef unsigned char* starts_anywhere
+    cdef unsigned char* after_end
+    cdef unsigned char* can_follow
+
+    def __init__(self, code_of, int base, can_start, starts_anywhere, after_end, can_follow, bint always_encode, size_t max_forms=1_000_000):
+        cdef int size = len(can_start)
+        cdef int a, b
+        self.mem = Pool()
+        self.code_of = code_of
+        self.size = size
+        self.base = base
+        self.always_encode = always_encode
+        self.max_forms = max_forms
+        self.codes = PreshMap(4096)
+        self.seen = 0
+        self.can_start = <unsigned char*>self.mem.alloc(size, 1)
+        self.starts_anywhere = <unsigned char*>self.mem.alloc(size, 1)
+        self.after_end = <unsigned char*>self.mem.alloc(size + 1, 1)
+        self.can_follow = <unsigned char*>self.mem.alloc(size * (size + 1), 1)
+        for a in range(size):
+            self.can_start[a] = bool(can_start[a])
+            self.starts_anywhere[a] = bool(starts_anywhere[a])
+            for b in range(size + 1):
+                self.can_follow[a * (size + 1) + b] = bool(can_follow[a][b])
+        for a in range(size + 1):
+            self.after_end[a] = bool(after_end[a])
+
+    cdef int _code(self, uint64_t orth) except -1:
+        cdef size_t found = <size_t>self.codes.get(orth)
+        if found:
+            return <int>(found - 1)
+        code = int(self.code_of(orth))
+        if not 0 <= code < self.size:
+            raise ValueError(f"code {code} out of range")
+        if self.seen >= self.max_forms:  # a long-running bot starts its cache again
+            self.codes = PreshMap(4096)
+            self.seen = 0
+        self.codes.set(orth, <void*>(<size_t>code + 1))
+        self.seen += 1
+        return code
+
+    def __call__(self, Doc doc):
+        """``(encoded text or None, [token offsets where a pattern may start])``."""
+        cdef int n = doc.length
+        cdef int i, code, before, after
+        cdef list starts = []
+        if n == 0:
+            return None, starts
+        cdef int* codes = <int*>PyMem_Malloc(n * sizeof(int))
+        cdef Py_UCS2* chars = <Py_UCS2*>PyMem_Malloc(n * sizeof(Py_UCS2))
+        if codes == NULL or chars == NULL:
+            PyMem_Free(codes)
+            PyMem_Free(chars)
+            raise MemoryError()
+        try:
+            for i in range(n):
+                code = self._code(doc.c[i].lex.orth)
+                codes[i] = code
+                chars[i] = <Py_UCS2>(self.base + code)
+            for i in range(n):
+                code = codes[i]
+                if not self.can_start[code]:
+                    continue
+                before = codes[i - 1] if i > 0 else self.size
+                if not (self.starts_anywhere[code] or self.after_end[before]):
+                    continue
+                after = codes[i + 1] if i + 1 < n else self.size
+                if self.can_follow[code * (self.size + 1) + after]:
+                    starts.append(i)
+            if starts or self.always_encode:
+                return PyUnicode_FromKindAndData(2, chars, n), starts
+            return None, starts
+        finally:
+            PyMem_Free(codes)
+            PyMem_Free(chars)
+
+
+def token_offsets(Doc doc, int start, int end):
+    """Character offsets of tokens ``[start, end)`` (no Token objects)."""
+    cdef const TokenC* last = &doc.c[end - 1]
+    return doc.c[start].idx, last.idx + last.lex.length
+
+
+def token_at_char(Doc doc, int char):
+    """The first token starting at or after ``char`` (``len(doc)`` if none)."""
+    cdef int lo = 0, hi = doc.length, mid
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if doc.c[mid].idx < char:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo

@@ -1,0 +1,94 @@
+"""The compiled kernels give exactly what their numpy twins give, and are really built."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+import spacy
+from spacy.attrs import IDX, LENGTH
+
+from bot.parse import parse_message
+from classifiers.cues import PATTERNS
+from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, prefilter, word_code
+from classifiers.kernels import KERNELS
+from classifiers.nlp import blank_pipeline, model_text
+from classifiers.pipeline import text_for
+from tests.conftest import ROOT
+
+needs_kernels = pytest.mark.skipif(bool(os.environ.get("MQ_NO_KERNELS")), reason="MQ_NO_KERNELS set: numpy paths only")
+
+
+def _texts() -> list[str]:
+    files = sorted((ROOT / "corpus" / "dev").rglob("*.eml"))[::2] + sorted((ROOT / "corpus" / "train").rglob("*.eml"))[::9]
+    texts = [text_for(parse_message(p.read_bytes(), p.name)) for p in files]
+    # Edge cases: empty, one token, line breaks only, a word the table lacks, capitals.
+    return texts + ["", "my", "\n\n", "Zyxwvut plannings WERE", "I must declare.\nMy son"]
+
+
+@needs_kernels
+def test_kernels_are_built_for_the_installed_spacy() -> None:
+    # The package's build always compiles them (pyproject's build requirements); a
+    # missing kernel means a broken install, not an option.
+    assert KERNELS is not None
+    assert KERNELS.BUILT_FOR_SPACY == spacy.about.__version__
+
+
+@needs_kernels
+def test_lemma_kernel_sets_the_lemmas_of_the_numpy_path() -> None:
+    nlp = blank_pipeline()
+    lemmatizer = nlp.get_pipe("lemmatizer")
+    checked = 0
+    for text in _texts():
+        for t in (text, model_text(text)):
+            by_kernel = lemmatizer(nlp.make_doc(t))
+            by_arrays = lemmatizer.lemmatize_arrays(nlp.make_doc(t))
+            assert [x.lemma_ for x in by_kernel] == [x.lemma_ for x in by_arrays], t[:60]
+            checked += sum(1 for x in by_kernel if x.lemma_ != x.text)
+    assert checked > 500
+
+
+@needs_kernels
+def test_cue_kernel_finds_the_candidates_of_the_numpy_path() -> None:
+    nlp = blank_pipeline()
+    cues = compile_cues(PATTERNS)
+    kernel = candidate_finder(cues, nlp.vocab.strings, KERNELS)
+    encoder = TokenEncoder(cues, nlp.vocab.strings)
+    candidates = 0
+    for text in _texts():
+        doc = nlp.make_doc(model_text(text))
+        expected = prefilter(encoder(doc), cues)
+        assert kernel(doc) == expected, text[:60]
+        candidates += len(expected[1])
+    assert candidates > 1000
+
+
+@needs_kernels
+def test_cue_kernel_restarts_its_cache_past_the_limit() -> None:
+    nlp = blank_pipeline()
+    cues = compile_cues(PATTERNS)
+    strings = nlp.vocab.strings
+    small = KERNELS.CueKernel(  # type: ignore[union-attr]
+        lambda orth: word_code(cues, strings[orth]), 0xE000, cues.can_start.tolist(), cues.starts_anywhere.tolist(),
+        cues.after_end.tolist(), cues.can_follow.tolist(), bool(cues.anywhere), 3,
+    )
+    encoder = TokenEncoder(cues, strings)
+    for text in ("My son plays for the club I chair", "could you please look at my house", "my son"):
+        doc = nlp.make_doc(text)
+        assert small(doc) == prefilter(encoder(doc), cues)
+
+
+@needs_kernels
+def test_token_offsets_match_the_token_arrays() -> None:
+    nlp = blank_pipeline()
+    for text in _texts()[:40]:
+        doc = nlp.make_doc(text)
+        if not len(doc):
+            continue
+        bounds = doc.to_array([IDX, LENGTH]).astype(np.int64)
+        for start, end in ((0, 1), (0, len(doc)), (len(doc) // 2, len(doc))):
+            if start < end:
+                assert KERNELS.token_offsets(doc, start, end) == (bounds[start, 0], bounds[end - 1].sum())  # type: ignore[union-attr]
+        for char in (0, 1, len(text) // 3, len(text), len(text) + 5):
+            assert KERNELS.token_at_char(doc, char) == int(np.searchsorted(bounds[:, 0], char))  # type: ignore[union-attr]
