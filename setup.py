@@ -2,10 +2,29 @@
 
 The kernels read spaCy's token structs, so they are compiled against the spaCy release
 in the build environment and record it; at run time they are used only under that
-same release (``classifiers/kernels.py``), otherwise the numpy code paths run.
+same release (``classifiers/kernels.py``), otherwise the numpy code paths run. A
+machine without a C++ compiler (a Windows server without Build Tools, say) still
+installs: the build says so and the package runs on its numpy paths.
 """
 
+import sys
+
 from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+
+class OptionalBuildExt(build_ext):
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as exc:  # no compiler, no headers: not fatal
+            print(f"mqtriage: compiled kernels not built ({exc}); the numpy code paths will be used", file=sys.stderr)
+
+    def build_extension(self, ext: Extension) -> None:
+        try:
+            super().build_extension(ext)
+        except Exception as exc:
+            print(f"mqtriage: {ext.name} not built ({exc}); the numpy code paths will be used", file=sys.stderr)
 
 
 def extensions() -> list:
@@ -31,4 +50,4 @@ def extensions() -> list:
     )
 
 
-setup(ext_modules=extensions())
+setup(ext_modules=extensions(), cmdclass={"build_ext": OptionalBuildExt})

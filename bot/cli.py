@@ -123,9 +123,11 @@ def _services(obj: Ctx):  # type: ignore[no-untyped-def]
 @friendly
 def poll(obj: Ctx, quiet: bool) -> None:
     """Run one poll cycle and exit."""
+    from bot.heap import freeze_long_lived
     from bot.runner import poll_once
 
     services = _services(obj)
+    freeze_long_lived()  # a big mailbox's first poll classifies thousands of messages
     bar = None
 
     def progress(done: int, total: int) -> None:

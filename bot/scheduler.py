@@ -141,11 +141,13 @@ class MailboxWorker:
     # --- services ---------------------------------------------------------------
     def _services(self) -> Services:
         from bot.backends.factory import open_mailbox
+        from bot.heap import freeze_long_lived
         from bot.services import build_services
 
         if self.services is None:
             self.services = build_services(self.config, open_mailbox(self.config), clock=self.clock, store=self.store)
             self.mailbox_open = True
+            freeze_long_lived()  # the model and rosters stay for the process
         elif not self.mailbox_open:
             self.services = dataclasses.replace(self.services, mailbox=open_mailbox(self.config))
             self.mailbox_open = True

@@ -13,7 +13,13 @@ against another spaCy release than the one installed (the token struct layout is
 spaCy's, see ``BUILT_FOR_SPACY``). ``tests/classifiers/test_kernels.py`` compares them.
 """
 
+import numpy as np
+
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from libc.string cimport memcpy
+from libcpp.algorithm cimport sort
+from libcpp.vector cimport vector
+from murmurhash.mrmr cimport hash64
 from cymem.cymem cimport Pool
 from libc.stdint cimport uint64_t
 from preshed.maps cimport PreshMap
@@ -202,3 +208,55 @@ def token_at_char(Doc doc, int char):
         else:
             hi = mid
     return lo
+
+
+def bow_ngrams(docs, int ngram_size):
+    """thinc's ``extract_ngrams`` forward for ``attr=ORTH``, in one pass per Doc.
+
+    Per Doc: the word ids and the MurmurHash64A of every run of 2..``ngram_size`` ids
+    (thinc's ``ops.ngrams``), sorted, with their counts (``numpy.unique``). Returns the
+    concatenated keys (uint64), counts (float32) and per-Doc lengths (int32), exactly
+    what spaCy's layer hands to ``SparseLinear``.
+    """
+    cdef vector[uint64_t] keys, all_keys
+    cdef vector[float] all_vals
+    cdef vector[int] lengths
+    cdef Doc doc
+    cdef int n, i, size, count, distinct
+    cdef size_t m, j
+    cdef uint64_t h
+    for doc in docs:
+        n = doc.length
+        keys.clear()
+        keys.reserve(n * max(1, ngram_size))
+        for i in range(n):
+            keys.push_back(doc.c[i].lex.orth)
+        for size in range(2, ngram_size + 1):
+            for i in range(n - (size - 1)):
+                h = hash64(&keys[i], size * sizeof(uint64_t), 0)
+                keys.push_back(h)
+        sort(keys.begin(), keys.end())
+        distinct = 0
+        j = 0
+        m = keys.size()
+        while j < m:
+            count = 1
+            while j + count < m and keys[j + count] == keys[j]:
+                count += 1
+            all_keys.push_back(keys[j])
+            all_vals.push_back(count)
+            distinct += 1
+            j += count
+        lengths.push_back(distinct)
+    out_keys = np.empty(all_keys.size(), dtype=np.uint64)
+    out_vals = np.empty(all_vals.size(), dtype=np.float32)
+    out_lengths = np.empty(lengths.size(), dtype=np.int32)
+    cdef uint64_t[::1] k = out_keys
+    cdef float[::1] v = out_vals
+    cdef int[::1] l = out_lengths
+    if all_keys.size():
+        memcpy(&k[0], all_keys.data(), all_keys.size() * sizeof(uint64_t))
+        memcpy(&v[0], all_vals.data(), all_vals.size() * sizeof(float))
+    if lengths.size():
+        memcpy(&l[0], lengths.data(), lengths.size() * sizeof(int))
+    return out_keys, out_vals, out_lengths

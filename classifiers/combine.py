@@ -48,7 +48,16 @@ MAIL_CONTEXT_WINDOW = 15  # tokens either side of "my home email" where family a
 def revealed_cues(doc: Doc, key: str) -> Offsets:
     """Revealed-interest cues of one family in the sender's own words, except those denied
     ("not my land") or in a sentence about which address they are writing from ("my
-    grandson set up my home email")."""
+    grandson set up my home email"). Worked out once per Doc: the combiner and the
+    detector's evidence both ask."""
+    hits = cue_hits(doc)
+    found = hits.derived.get(key)
+    if found is None:
+        found = hits.derived[key] = _revealed(doc, key)
+    return found
+
+
+def _revealed(doc: Doc, key: str) -> Offsets:
     hits = cue_hits(doc)
     found = hits.own(doc, key)
     if not found:
@@ -64,7 +73,10 @@ def revealed_cues(doc: Doc, key: str) -> Offsets:
 def declared_cues(doc: Doc) -> Offsets:
     """Declaration cues in the sender's own words, except inside "no interest to declare"."""
     hits = cue_hits(doc)
-    return outside(hits.own(doc, "interest_declared"), hits.get("interest_negated"))
+    found = hits.derived.get("declared")
+    if found is None:
+        found = hits.derived["declared"] = outside(hits.own(doc, "interest_declared"), hits.get("interest_negated"))
+    return found
 
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:

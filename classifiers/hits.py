@@ -24,6 +24,7 @@ class CueHits:
     spans: dict[str, tuple[tuple[int, int], ...]]  # key → (start, end) token offsets
     _own_tokens: int | None = field(default=None)
     _bounds: np.ndarray | None = field(default=None)  # per token: character offset, length
+    derived: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # filtered matches, worked out once per Doc
 
     def get(self, key: str) -> tuple[tuple[int, int], ...]:
         return self.spans.get(key, ())

@@ -15,6 +15,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import classifiers.bow  # noqa: F401  registers mq.TextCatBOW.v1
 import classifiers.cues  # noqa: F401  registers mq_cues_v1
 import classifiers.lemmas  # noqa: F401  registers mq_lookup_lemmatizer_v1
 from classifiers.combine import load_weights
