@@ -26,8 +26,15 @@ def normalise_name(name: str) -> str:
     name = "".join(c for c in name if not unicodedata.combining(c))
     name = _TITLES.sub(" ", name.lower())
     name = re.sub(r"\(.*?\)|\[.*?\]", " ", name)
-    name = re.sub(r"[^a-z\s-]", "", name).replace("-", " ")
-    return " ".join(name.split())
+    return " ".join(name_letters(name).split())
+
+
+_NOT_IN_NAMES = re.compile(r"[^a-z\s-]")
+
+
+def name_letters(lowered: str) -> str:
+    """The letters of lower-case text as roster names keep them: "o'neill-ward" → "oneill ward"."""
+    return _NOT_IN_NAMES.sub("", lowered).replace("-", " ")
 
 
 @dataclass(frozen=True, slots=True)

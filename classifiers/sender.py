@@ -8,15 +8,12 @@ address.
 
 from __future__ import annotations
 
-import re
-
-from bot.directory import Directory, Member, normalise_name
+from bot.directory import Directory, Member, name_letters, normalise_name
 from bot.message import Message
 from classifiers.findings import Evidence, Finding
 from classifiers.registry import detector
 
 NAME = "mq.sender.v1"
-_NOT_IN_NAMES = re.compile(r"[^a-z\s-]")
 
 
 @detector(NAME, "Matches the sender to the members roster by address, or by name from outside the council's domains.", ("sender_is_member", "personal_address"))
@@ -66,11 +63,9 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
     tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
     tail = " ".join(tail_lines)
     if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
-        lowered = _NOT_IN_NAMES.sub("", tail.lower()).replace("-", " ")  # as normalise_name: "O'Neill" → "oneill"
-        if not directory.member_surname_pattern.search(lowered):
+        if not directory.member_surname_pattern.search(name_letters(tail.lower())):
             return None
     elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & directory.member_surnames:
-        return None  # no member's surname anywhere near the end: nobody signed
         return None  # no member's surname anywhere near the end: nobody signed
     for line in tail_lines:
         if len(line) > 80:
