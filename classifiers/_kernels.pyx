@@ -21,7 +21,8 @@ from libcpp.algorithm cimport sort
 from libcpp.vector cimport vector
 from murmurhash.mrmr cimport hash64
 from cymem.cymem cimport Pool
-from libc.stdint cimport uint64_t
+from libc.math cimport expf
+from libc.stdint cimport uint32_t, uint64_t
 from preshed.maps cimport PreshMap
 from spacy.structs cimport TokenC
 from spacy.tokens.doc cimport Doc
@@ -198,6 +199,17 @@ def token_offsets(Doc doc, int start, int end):
     return doc.c[start].idx, last.idx + last.lex.length
 
 
+def has_sent_starts(Doc doc):
+    """``doc.has_annotation("SENT_START")`` in one C loop (spaCy's walks the tokens in Python)."""
+    cdef int i
+    if doc.length <= 1 or "sents" in doc.user_hooks:
+        return True
+    for i in range(1, doc.length):
+        if doc.c[i].sent_start != 0:
+            return True
+    return False
+
+
 def token_at_char(Doc doc, int char):
     """The first token starting at or after ``char`` (``len(doc)`` if none)."""
     cdef int lo = 0, hi = doc.length, mid
@@ -208,6 +220,20 @@ def token_at_char(Doc doc, int char):
         else:
             hi = mid
     return lo
+
+
+cdef void doc_ngram_keys(Doc doc, int ngram_size, vector[uint64_t]& keys) noexcept:
+    """A Doc's word ids and n-gram hashes, sorted (duplicates kept: they are the counts)."""
+    cdef int n = doc.length
+    cdef int i, size
+    keys.clear()
+    keys.reserve(n * max(1, ngram_size))
+    for i in range(n):
+        keys.push_back(doc.c[i].lex.orth)
+    for size in range(2, ngram_size + 1):
+        for i in range(n - (size - 1)):
+            keys.push_back(hash64(&keys[i], size * sizeof(uint64_t), 0))
+    sort(keys.begin(), keys.end())
 
 
 def bow_ngrams(docs, int ngram_size):
@@ -222,20 +248,10 @@ def bow_ngrams(docs, int ngram_size):
     cdef vector[float] all_vals
     cdef vector[int] lengths
     cdef Doc doc
-    cdef int n, i, size, count, distinct
+    cdef int count, distinct
     cdef size_t m, j
-    cdef uint64_t h
     for doc in docs:
-        n = doc.length
-        keys.clear()
-        keys.reserve(n * max(1, ngram_size))
-        for i in range(n):
-            keys.push_back(doc.c[i].lex.orth)
-        for size in range(2, ngram_size + 1):
-            for i in range(n - (size - 1)):
-                h = hash64(&keys[i], size * sizeof(uint64_t), 0)
-                keys.push_back(h)
-        sort(keys.begin(), keys.end())
+        doc_ngram_keys(doc, ngram_size, keys)
         distinct = 0
         j = 0
         m = keys.size()
@@ -260,3 +276,108 @@ def bow_ngrams(docs, int ngram_size):
     if lengths.size():
         memcpy(&l[0], lengths.data(), lengths.size() * sizeof(int))
     return out_keys, out_vals, out_lengths
+
+
+cdef inline uint32_t murmur3_x86_32_uint64(uint64_t key, uint32_t seed) noexcept nogil:
+    """thinc's ``MurmurHash3_x86_32_uint64`` (layers/sparselinear.pyx): where a key's two weights are."""
+    cdef uint32_t h1 = seed
+    cdef uint32_t c1 = 0xcc9e2d51u
+    cdef uint32_t c2 = 0x1b873593u
+    cdef uint32_t k1
+    k1 = <uint32_t>(key & 0xffffffffu)
+    k1 *= c1
+    k1 = (k1 << 15) | (k1 >> 17)
+    k1 *= c2
+    h1 ^= k1
+    h1 = (h1 << 13) | (h1 >> 19)
+    h1 = h1 * 5 + 0xe6546b64u
+    k1 = <uint32_t>(key >> 32)
+    k1 *= c1
+    k1 = (k1 << 15) | (k1 >> 17)
+    k1 *= c2
+    h1 ^= k1
+    h1 = (h1 << 13) | (h1 >> 19)
+    h1 = h1 * 5 + 0xe6546b64u
+    h1 ^= 8
+    h1 ^= h1 >> 16
+    h1 *= 0x85ebca6bu
+    h1 ^= h1 >> 13
+    h1 *= 0xc2b2ae35u
+    h1 ^= h1 >> 16
+    return h1
+
+
+cdef class BowScorer:
+    """The trained bag-of-words classifier's scores for one Doc, without thinc's batch machinery.
+
+    The same arithmetic as ``spacy.TextCatBOW.v3`` at inference: the n-gram keys and
+    counts of ``bow_ngrams``, ``SparseLinear.v2``'s two hashed weights per key and label
+    summed in float32 in the same order from the bias, then the logistic output clipped
+    to [-20, 20]. For one Doc at a time thinc's layers cost more in call overhead than
+    the sum itself; ``classifiers/doc_runner.py`` uses this when the model is that
+    architecture. ``W`` is copied with each n-gram's label weights side by side (thinc
+    keeps one block per label): a Doc's few hundred n-grams land at random places in
+    a 3 MB table, and one cache miss per hash instead of one per hash and label is
+    most of this scorer's time. The sums per label are made in the same order.
+    """
+
+    cdef object weights_ref
+    cdef object bias_ref
+    cdef float* W
+    cdef const float* b
+    cdef int n_out
+    cdef uint32_t length
+    cdef int ngram_size
+    cdef vector[uint64_t] keys
+    cdef vector[float] scores
+
+    def __init__(self, W, b, int n_out, int length, int ngram_size):
+        cdef const float[::1] w_view = W
+        cdef const float[::1] b_view = b
+        if w_view.shape[0] != n_out * length or b_view.shape[0] != n_out:
+            raise ValueError("weights do not match the classifier's dimensions")
+        interleaved = np.ascontiguousarray(np.asarray(W, dtype=np.float32).reshape(n_out, length).T)  # [n-gram slot][label]
+        cdef float[:, ::1] i_view = interleaved
+        self.weights_ref = interleaved
+        self.bias_ref = b
+        self.W = &i_view[0, 0]
+        self.b = &b_view[0]
+        self.n_out = n_out
+        self.length = length
+        self.ngram_size = ngram_size
+        self.scores.resize(n_out)
+
+    def __call__(self, Doc doc):
+        """The per-label probabilities, in the classifier's label order."""
+        cdef size_t m, j
+        cdef int clas, count
+        cdef uint32_t idx1, idx2
+        cdef float value, x, y
+        cdef float one = 1.0
+        cdef float* scores = self.scores.data()
+        cdef const float* w1
+        cdef const float* w2
+        doc_ngram_keys(doc, self.ngram_size, self.keys)
+        for clas in range(self.n_out):
+            scores[clas] = self.b[clas]
+        m = self.keys.size()
+        j = 0
+        while j < m:
+            count = 1
+            while j + count < m and self.keys[j + count] == self.keys[j]:
+                count += 1
+            idx1 = murmur3_x86_32_uint64(self.keys[j], 0) % self.length
+            idx2 = murmur3_x86_32_uint64(self.keys[j], 1) % self.length
+            value = <float>count
+            w1 = &self.W[idx1 * self.n_out]
+            w2 = &self.W[idx2 * self.n_out]
+            for clas in range(self.n_out):
+                scores[clas] += w1[clas] * value
+                scores[clas] += w2[clas] * value
+            j += count
+        out = []
+        for clas in range(self.n_out):
+            x = min(20.0, max(-20.0, scores[clas]))
+            y = one / (one + expf(-x))  # in float32, as numpy computes thinc's sigmoid
+            out.append(y)
+        return out

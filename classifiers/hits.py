@@ -72,7 +72,7 @@ def has_sentences(doc: Doc) -> bool:
     """Whether a council's parser or sentencizer set sentence boundaries (asked once per Doc)."""
     known = doc.user_data.get("mq_has_sents")
     if known is None:
-        known = doc.user_data["mq_has_sents"] = doc.has_annotation("SENT_START")
+        known = doc.user_data["mq_has_sents"] = KERNELS.has_sent_starts(doc) if KERNELS else doc.has_annotation("SENT_START")
     return bool(known)
 
 

@@ -18,6 +18,7 @@ from bot.directory import Directory, Member
 from bot.message import Message
 from classifiers import combine
 from classifiers.findings import Finding
+from classifiers.doc_runner import DocRunner
 from classifiers.hits import TEXT_KEY
 from classifiers.nlp import load_pipeline, model_text
 from classifiers.recipients import ThirdPartyDetector
@@ -52,6 +53,7 @@ class Detectors:
         self.enquiry = EnquiryDetector()
         self.interest = InterestDetector()
         self.complaint = ComplaintDetector()
+        self.runner = DocRunner(self.nlp)
 
     @classmethod
     def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
@@ -75,7 +77,7 @@ class Detectors:
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
-        for message, (doc, text) in zip(messages, self.nlp.pipe(((model_text(t), t) for t in texts), as_tuples=True, batch_size=batch_size)):
+        for message, (doc, text) in zip(messages, self.runner(((model_text(t), t) for t in texts), batch_size=batch_size)):
             doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
             yield self._with_doc(message, doc)
 

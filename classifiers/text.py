@@ -43,7 +43,15 @@ _CONDUCT = re.compile(
     r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|"
     r"patronis|condescend|lied|refused|handling of|promised|promises)\w*"
 )
-_SENTENCE_END = re.compile(r"[.!?]+[\s\"'”’)]*\s|\n\s*\n|\n(?=\s*[-*•>])")
+# Where a sentence ends: terminal punctuation (and any closing quote or bracket) before
+# whitespace, a blank line, or a line break before a bullet or a quoted line. Written
+# to begin with one character class, so that the regex engine can skip from candidate
+# to candidate instead of trying each alternative at every position.
+_END = r"[.!?\n](?:(?<=[.!?])[.!?]*[\s\"'”’)]*\s|(?<=\n)(?:\s*\n|(?=\s*[-*•>])))"
+_SENTENCE_END = re.compile(_END)
+# The *last* sentence end before a point, in one match: ``.*`` runs to the point and
+# backtracks to the nearest end (a forward scan would build a match for every end).
+_LAST_SENTENCE_END = re.compile(r"(?s:.*)(?:" + _END + ")")
 
 
 EVIDENCE_CHARS = 400  # the longest sentence shown as evidence
@@ -55,10 +63,11 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
     Only a window around the cue is searched: evidence is cut to 400 characters, and a
     sentence starting further back would push the cue itself out of what is shown.
+    The left bound may include the whitespace that opens the sentence; callers strip it.
     """
-    left = max(0, start - _LOOK_BACK)
-    for m in _SENTENCE_END.finditer(text, left, start):
-        left = m.end()
+    window = max(0, start - _LOOK_BACK)
+    m = _LAST_SENTENCE_END.match(text, window, start)
+    left = m.end() if m else window
     m = _SENTENCE_END.search(text, end, end + EVIDENCE_CHARS)
     right = m.start() + 1 if m else min(len(text), end + EVIDENCE_CHARS)
     return left, min(right, len(text))

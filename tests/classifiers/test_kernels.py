@@ -92,3 +92,16 @@ def test_token_offsets_match_the_token_arrays() -> None:
                 assert KERNELS.token_offsets(doc, start, end) == (bounds[start, 0], bounds[end - 1].sum())  # type: ignore[union-attr]
         for char in (0, 1, len(text) // 3, len(text), len(text) + 5):
             assert KERNELS.token_at_char(doc, char) == int(np.searchsorted(bounds[:, 0], char))  # type: ignore[union-attr]
+
+
+@needs_kernels
+def test_sentence_annotation_check_is_spacys() -> None:
+    blank = spacy.blank("en")
+    with_sentences = spacy.blank("en")
+    with_sentences.add_pipe("sentencizer")
+    for text in _texts()[:30] + ["one", "Two words. And more"]:
+        for nlp in (blank, with_sentences):
+            doc = nlp(text)
+            assert KERNELS.has_sent_starts(doc) == doc.has_annotation("SENT_START"), (text[:40], nlp.pipe_names)  # type: ignore[union-attr]
+    assert not KERNELS.has_sent_starts(blank("No sentence set here at all."))  # type: ignore[union-attr]
+    assert KERNELS.has_sent_starts(with_sentences("Set by the sentencizer. Twice."))  # type: ignore[union-attr]
