@@ -18,6 +18,7 @@ import numpy as np
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from libc.string cimport memcpy
 from libcpp.algorithm cimport sort
+from libcpp.utility cimport pair
 from libcpp.vector cimport vector
 from murmurhash.mrmr cimport hash64
 from cymem.cymem cimport Pool
@@ -157,40 +158,170 @@ cdef class CueKernel:
         self.seen += 1
         return code
 
-    def __call__(self, Doc doc):
-        """``(encoded text or None, [token offsets where a pattern may start])``."""
+    cdef int encode(self, Doc doc, vector[int]& codes, vector[int]& starts) except -1:
+        """Each token's code, and the tokens where a pattern may start."""
         cdef int n = doc.length
         cdef int i, code, before, after
-        cdef list starts = []
-        if n == 0:
-            return None, starts
-        cdef int* codes = <int*>PyMem_Malloc(n * sizeof(int))
-        cdef Py_UCS2* chars = <Py_UCS2*>PyMem_Malloc(n * sizeof(Py_UCS2))
-        if codes == NULL or chars == NULL:
-            PyMem_Free(codes)
-            PyMem_Free(chars)
-            raise MemoryError()
-        try:
-            for i in range(n):
-                code = self._code(doc.c[i].lex.orth)
-                codes[i] = code
-                chars[i] = <Py_UCS2>(self.base + code)
-            for i in range(n):
-                code = codes[i]
-                if not self.can_start[code]:
-                    continue
-                before = codes[i - 1] if i > 0 else self.size
-                if not (self.starts_anywhere[code] or self.after_end[before]):
-                    continue
-                after = codes[i + 1] if i + 1 < n else self.size
-                if self.can_follow[code * (self.size + 1) + after]:
-                    starts.append(i)
-            if starts or self.always_encode:
-                return PyUnicode_FromKindAndData(2, chars, n), starts
-            return None, starts
-        finally:
-            PyMem_Free(codes)
-            PyMem_Free(chars)
+        codes.clear()
+        starts.clear()
+        codes.reserve(n)
+        for i in range(n):
+            codes.push_back(self._code(doc.c[i].lex.orth))
+        for i in range(n):
+            code = codes[i]
+            if not self.can_start[code]:
+                continue
+            before = codes[i - 1] if i > 0 else self.size
+            if not (self.starts_anywhere[code] or self.after_end[before]):
+                continue
+            after = codes[i + 1] if i + 1 < n else self.size
+            if self.can_follow[code * (self.size + 1) + after]:
+                starts.push_back(i)
+        return 0
+
+    def __call__(self, Doc doc):
+        """``(encoded text or None, [token offsets where a pattern may start])``."""
+        cdef vector[int] codes, starts
+        cdef vector[Py_UCS2] chars
+        cdef size_t i
+        self.encode(doc, codes, starts)
+        if doc.length == 0:
+            return None, []
+        if starts.size() or self.always_encode:
+            chars.resize(codes.size())
+            for i in range(codes.size()):
+                chars[i] = <Py_UCS2>(self.base + codes[i])
+            return PyUnicode_FromKindAndData(2, chars.data(), chars.size()), list(starts)
+        return None, list(starts)
+
+
+cdef struct CueStep:
+    int words  # row of CueMatcher.word_sets, or -1 for any token
+    int low
+    int high
+    bint sent_start
+
+
+cdef class CueMatcher:
+    """``fastmatch.match_hits`` without the regular expressions: the cue patterns run over
+    the token codes of ``CueKernel`` with the same backtracking as Python's regex engine.
+
+    Each pattern is a sequence of greedy steps (a word set or any token, repeated
+    ``low``..``high`` times, optionally only at a sentence start); at each candidate
+    start the first match in backtracking order is kept, as ``re.match`` keeps it,
+    then each key's matches are filtered as ``spacy.util.filter_spans`` does.
+    ``tests/classifiers/test_kernels.py`` compares both matchers on the corpus.
+    """
+
+    cdef CueKernel kernel
+    cdef tuple keys
+    cdef int n_codes
+    cdef vector[unsigned char] word_sets  # row-major: set × code
+    cdef vector[CueStep] steps
+    cdef vector[int] pattern_key, pattern_first, pattern_end
+    cdef vector[vector[int]] by_first  # code → patterns that start with it
+    cdef vector[int] anywhere  # patterns that may start at any token
+    cdef vector[unsigned char] after_end  # code (+ the Doc's start) → a sentence starts after it
+
+    def __init__(self, CueKernel kernel, keys, int n_codes, patterns, anywhere, after_end):
+        """``patterns``: ``(key index, first codes, [(codes or None, low, high, sent_start), ...])``."""
+        cdef CueStep step
+        self.kernel = kernel
+        self.keys = tuple(keys)
+        self.n_codes = n_codes
+        self.by_first.resize(n_codes)
+        self.after_end = [bool(x) for x in after_end]
+        anywhere = set(anywhere)
+        for index, (key, first_codes, pattern_steps) in enumerate(patterns):
+            self.pattern_key.push_back(key)
+            self.pattern_first.push_back(self.steps.size())
+            for codes, low, high, sent_start in pattern_steps:
+                step.words = -1
+                if codes is not None:
+                    step.words = self.word_sets.size() // n_codes
+                    self.word_sets.resize(self.word_sets.size() + n_codes)
+                    for code in codes:
+                        self.word_sets[step.words * n_codes + code] = 1
+                step.low, step.high, step.sent_start = low, high, sent_start
+                self.steps.push_back(step)
+            self.pattern_end.push_back(self.steps.size())
+            if index in anywhere:
+                self.anywhere.push_back(index)
+            else:
+                for code in first_codes:
+                    self.by_first[code].push_back(index)
+
+    cdef inline bint fits(self, const CueStep* step, const int* codes, int i) noexcept:
+        if step.words >= 0 and not self.word_sets[step.words * self.n_codes + codes[i]]:
+            return False
+        return not step.sent_start or self.after_end[codes[i - 1] if i > 0 else self.n_codes]
+
+    cdef int match(self, const int* codes, int n, int pos, int s, int end) noexcept:
+        """The end of the first match of steps [s, end) at ``pos`` (greedy, backtracking), or -1."""
+        cdef const CueStep* step
+        cdef int count = 0, found
+        if s == end:
+            return pos
+        step = &self.steps[s]
+        while count < step.high and pos + count < n and self.fits(step, codes, pos + count):
+            count += 1
+        while count >= step.low:
+            found = self.match(codes, n, pos + count, s + 1, end)
+            if found >= 0:
+                return found
+            count -= 1
+        return -1
+
+    def __call__(self, Doc doc):
+        """Per key, the (start, end) token offsets of the non-overlapping matches."""
+        cdef vector[int] codes, starts
+        cdef vector[vector[pair[int, int]]] found
+        cdef int n = doc.length, i, p, k, start, end
+        cdef size_t c
+        self.kernel.encode(doc, codes, starts)
+        found.resize(len(self.keys))
+        for c in range(starts.size()):
+            start = starts[c]
+            for p in self.by_first[codes[start]]:
+                end = self.match(codes.data(), n, start, self.pattern_first[p], self.pattern_end[p])
+                if end > start:
+                    found[self.pattern_key[p]].push_back(pair[int, int](start, end))
+        for p in self.anywhere:
+            for start in range(n):
+                end = self.match(codes.data(), n, start, self.pattern_first[p], self.pattern_end[p])
+                if end > start:
+                    found[self.pattern_key[p]].push_back(pair[int, int](start, end))
+        out = {}
+        for k in range(len(self.keys)):
+            out[self.keys[k]] = filter_pairs(found[k], n) if found[k].size() else ()
+        return out
+
+
+cdef bint longer_then_earlier(const pair[int, int]& a, const pair[int, int]& b) noexcept:
+    if a.second - a.first != b.second - b.first:
+        return a.second - a.first > b.second - b.first
+    return a.first < b.first
+
+
+cdef tuple filter_pairs(vector[pair[int, int]]& spans, int n):
+    """``fastmatch.filter_offsets``: longest first, then earliest; a span is dropped when
+    its first or last token is taken (exactly ``spacy.util.filter_spans``)."""
+    cdef vector[unsigned char] seen
+    cdef vector[pair[int, int]] chosen
+    cdef size_t i
+    cdef int t
+    seen.resize(n)
+    sort(spans.begin(), spans.end(), longer_then_earlier)
+    for i in range(spans.size()):
+        if i > 0 and spans[i] == spans[i - 1]:
+            continue
+        if seen[spans[i].first] or seen[spans[i].second - 1]:
+            continue
+        chosen.push_back(spans[i])
+        for t in range(spans[i].first, spans[i].second):
+            seen[t] = 1
+    sort(chosen.begin(), chosen.end())
+    return tuple([(chosen[i].first, chosen[i].second) for i in range(chosen.size())])
 
 
 def token_offsets(Doc doc, int start, int end):

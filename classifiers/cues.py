@@ -13,7 +13,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from classifiers.fastmatch import candidate_finder, compile_cues, match_hits
+from classifiers.fastmatch import compile_cues, hit_finder
 from classifiers.kernels import KERNELS
 from classifiers.hits import HITS_KEY, CueHits
 
@@ -196,10 +196,10 @@ class CueMarker:
     def __init__(self, nlp: Language) -> None:
         # Compiled once: see classifiers/fastmatch.py for why not Matcher at run time.
         self.compiled = compile_cues(PATTERNS)
-        self.candidates = candidate_finder(self.compiled, nlp.vocab.strings, KERNELS)
+        self.find = hit_finder(self.compiled, nlp.vocab.strings, KERNELS)
 
     def __call__(self, doc: Doc) -> Doc:
-        doc.user_data[HITS_KEY] = CueHits(match_hits(*self.candidates(doc), self.compiled))
+        doc.user_data[HITS_KEY] = CueHits(self.find(doc))
         return doc
 
     # The component carries no trained state: patterns live in the code, by version.

@@ -84,6 +84,7 @@ class CompiledCues:
     can_follow: np.ndarray  # bool[code, code + end]: that word may be followed by this one
     by_first: dict[int, tuple[tuple[int, re.Pattern[str], tuple[re.Pattern[str], ...]], ...]]
     anywhere: tuple[tuple[int, re.Pattern[str]], ...]  # patterns whose first step is optional or a wildcard
+    steps: tuple[tuple[int, tuple[Step, ...]], ...] = ()  # every pattern as (key index, steps), for the compiled matcher
 
 
 def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> CompiledCues:
@@ -136,7 +137,8 @@ def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> 
     }
     is_end = np.zeros(size + 1, dtype=bool)  # codes after which a sentence starts; last: before the Doc
     is_end[[code[w] for w in SENTENCE_ENDS] + [BREAK, size]] = True
-    return CompiledCues(tuple(steps), code, can_start, starts_anywhere, is_end, can_follow, by_first, tuple(anywhere))
+    every = tuple((k, tuple(pattern)) for k, patterns in enumerate(steps.values()) for pattern in patterns)
+    return CompiledCues(tuple(steps), code, can_start, starts_anywhere, is_end, can_follow, by_first, tuple(anywhere), every)
 
 
 class TokenEncoder:
@@ -251,6 +253,24 @@ def candidate_finder(cues: CompiledCues, strings: Any, kernels: Any = None) -> C
         )
     encoder = TokenEncoder(cues, strings)
     return lambda doc: prefilter(encoder(doc), cues)
+
+
+Hits = dict[str, tuple[tuple[int, int], ...]]
+
+
+def hit_finder(cues: CompiledCues, strings: Any, kernels: Any = None) -> Callable[[Doc], Hits]:
+    """Doc → per key, its matches: one compiled call (``CueMatcher``) if kernels are given,
+    else the candidate starts and the regular expressions above."""
+    candidates = candidate_finder(cues, strings, kernels)
+    if kernels is None:
+        return lambda doc: match_hits(*candidates(doc), cues)
+
+    def codes(step: Step) -> list[int] | None:
+        return None if step.words is None else sorted(cues.codes[w] for w in step.words)
+
+    patterns = [(k, codes(steps[0]) or [], [(codes(s), s.low, s.high, s.sent_start) for s in steps]) for k, steps in cues.steps]
+    anywhere = [i for i, (_, steps) in enumerate(cues.steps) if steps[0].words is None or steps[0].low == 0]
+    return kernels.CueMatcher(candidates, cues.keys, len(cues.can_start), patterns, anywhere, cues.after_end.tolist())  # type: ignore[no-any-return]
 
 
 def filter_offsets(spans: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:

@@ -46,6 +46,7 @@ class Detectors:
     directory: Directory
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     weights: dict[str, list[float]] = field(default_factory=dict)
+    runner: DocRunner | None = None  # built from ``nlp`` unless shared by another council's Detectors
 
     def __post_init__(self) -> None:
         self.sender = SenderDetector()
@@ -53,7 +54,8 @@ class Detectors:
         self.enquiry = EnquiryDetector()
         self.interest = InterestDetector()
         self.complaint = ComplaintDetector()
-        self.runner = DocRunner(self.nlp)
+        if self.runner is None:
+            self.runner = DocRunner(self.nlp)
 
     @classmethod
     def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
@@ -62,7 +64,7 @@ class Detectors:
 
     def with_directory(self, directory: Directory) -> "Detectors":
         """The same loaded model for another council's rosters (evaluation over corpora)."""
-        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights)
+        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights, runner=self.runner)
 
     def score(self, doc: Doc, label: str, fallback: float) -> float:
         """The combined score when a trained model is loaded, else the rule score."""
@@ -77,6 +79,7 @@ class Detectors:
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
+        assert self.runner is not None
         for message, (doc, text) in zip(messages, self.runner(((model_text(t), t) for t in texts), batch_size=batch_size)):
             doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
             yield self._with_doc(message, doc)

@@ -17,6 +17,7 @@ from bot.message import Message
 from classifiers.hits import cue_hits, doc_text, has_sentences
 from classifiers.combine import declared_cues, revealed_cues
 from classifiers.findings import Evidence, Finding
+from classifiers.gated import GatedPattern, gated
 from classifiers.registry import detector
 
 ENQUIRY = "mq.enquiry.v1"
@@ -30,18 +31,22 @@ _NON_ENQUIRY_SUBJECT = re.compile(
     re.I,
 )
 _ROBOT_LOCAL = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", re.I)
-_CE_TITLE = re.compile(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b")
-_CHIEF_TITLE = re.compile(
+_CE_TITLE = gated(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", "chief executive", "head of paid service", "ceo", "prif weithredwr")
+_CHIEF_TITLE = gated(
     r"\b(director|monitoring officer|section 151|s\.? ?151|chief finance officer|chief financial officer|"
-    r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b"
+    r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
+    "director", "monitoring officer", "151", "chief financ", "chief executive",
 )
-_AN_OFFICER = re.compile(
+_AN_OFFICER = gated(
     r"\b(your|the|this|that|one of your|an?|named)\s+([\w-]+\s+){0,2}(officer|caseworker|case officer|planner|inspector|"
-    r"warden|member of staff|social worker|assessor|receptionist|advisor|adviser|engineer|staff)('s)?\b"
+    r"warden|member of staff|social worker|assessor|receptionist|advisor|adviser|engineer|staff)('s)?\b",
+    "officer", "caseworker", "planner", "inspector", "warden", "staff", "social worker", "assessor", "receptionist", "advis", "engineer",
 )
-_CONDUCT = re.compile(
+_CONDUCT = gated(
     r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|"
-    r"patronis|condescend|lied|refused|handling of|promised|promises)\w*"
+    r"patronis|condescend|lied|refused|handling of|promised|promises)\w*",
+    "rude", "dismissive", "unprofessional", "conduct", "behavio", "attitude", "manner", "tone", "incompetent", "hung up", "shouted",
+    "patronis", "condescend", "lied", "refused", "handling of", "promise",
 )
 # Where a sentence ends: terminal punctuation (and any closing quote or bracket) before
 # whitespace, a blank line, or a line break before a bullet or a quoted line. Written
@@ -199,12 +204,14 @@ class ComplaintDetector:
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
 
 
-def _search(pattern: re.Pattern[str], text: str, lowered: str) -> re.Match[str] | None:
+def _search(pattern: GatedPattern, text: str, lowered: str) -> re.Match[str] | None:
     """A lower-case pattern, case-insensitively: on the lower-cased text (several times
     faster than re.IGNORECASE), unless lower-casing changed the length and so the offsets."""
     if len(lowered) == len(text):
         return pattern.search(lowered)
-    return re.compile(pattern.pattern, re.I).search(text)
+    if not any(needle in lowered for needle in pattern.needles):
+        return None
+    return re.compile(pattern.pattern.pattern, re.I).search(text)
 
 
 def complaint_about(text: str, offset: int, directory: Directory, message: Message) -> tuple[str, tuple[Evidence, ...]]:

@@ -11,7 +11,7 @@ from spacy.attrs import IDX, LENGTH
 
 from bot.parse import parse_message
 from classifiers.cues import PATTERNS
-from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, prefilter, word_code
+from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, hit_finder, match_hits, prefilter, word_code
 from classifiers.kernels import KERNELS
 from classifiers.nlp import blank_pipeline, model_text
 from classifiers.pipeline import text_for
@@ -105,3 +105,41 @@ def test_sentence_annotation_check_is_spacys() -> None:
             assert KERNELS.has_sent_starts(doc) == doc.has_annotation("SENT_START"), (text[:40], nlp.pipe_names)  # type: ignore[union-attr]
     assert not KERNELS.has_sent_starts(blank("No sentence set here at all."))  # type: ignore[union-attr]
     assert KERNELS.has_sent_starts(with_sentences("Set by the sentencizer. Twice."))  # type: ignore[union-attr]
+
+
+@needs_kernels
+def test_compiled_matcher_finds_the_spans_of_the_regex_matcher() -> None:
+    nlp = blank_pipeline()
+    cues = compile_cues(PATTERNS)
+    compiled = hit_finder(cues, nlp.vocab.strings, KERNELS)
+    encoder = TokenEncoder(cues, nlp.vocab.strings)
+    spans = 0
+    for text in _texts():
+        doc = nlp.make_doc(model_text(text))
+        expected = match_hits(*prefilter(encoder(doc), cues), cues)
+        assert compiled(doc) == expected, text[:60]
+        spans += sum(len(v) for v in expected.values())
+    assert spans > 1000
+
+
+@needs_kernels
+@pytest.mark.parametrize(
+    ("text", "patterns"),
+    [
+        # Backtracking: the wildcard gives tokens back so that the last step can match.
+        ("i declare that i have an interest in it", [[{"LOWER": "declare"}, {"OP": "{0,5}"}, {"LOWER": "interest"}]]),
+        # A wildcard first step (tried at every token) and overlapping matches.
+        ("a b a b a b", [[{"OP": "?"}, {"LOWER": "b"}], [{"LOWER": "a"}, {"LOWER": "b"}, {"LOWER": "a"}]]),
+        # Sentence starts inside a repeated step, and at the Doc's start.
+        ("what? why. how\nwhen so", [[{"LOWER": {"IN": ["what", "why", "how", "when", "?", "."]}, "IS_SENT_START": True, "OP": "+"}]]),
+        ("my my my my", [[{"LOWER": "my"}, {"LOWER": "my", "OP": "{1,2}"}]]),
+        ("", [[{"LOWER": "my"}]]),
+    ],
+)
+def test_compiled_matcher_on_edge_cases(text: str, patterns: list) -> None:
+    nlp = blank_pipeline()
+    cues = compile_cues({"k": patterns, "other": [[{"LOWER": "b"}]]})
+    doc = nlp.make_doc(text)
+    expected = match_hits(*prefilter(TokenEncoder(cues, nlp.vocab.strings)(doc), cues), cues)
+    assert hit_finder(cues, nlp.vocab.strings, KERNELS)(doc) == expected
+    assert expected["k"] or not text  # the case really matches something

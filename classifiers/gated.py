@@ -1,0 +1,29 @@
+"""A regular expression behind a cheap "could it match at all?" test.
+
+Patterns that open with ``\\b`` and an alternation give Python's regex engine no
+literal prefix to skip ahead with, so it tries every alternative at every character:
+about 25 µs over a typical message, for patterns that match in few of them. Every
+match of such a pattern contains one of a few fixed words (``needles``); ``in`` finds
+out that none is present in well under a microsecond.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class GatedPattern:
+    pattern: re.Pattern[str]
+    needles: tuple[str, ...]  # lower case; every match contains at least one
+
+    def search(self, lowered: str) -> re.Match[str] | None:
+        """The first match in lower-cased text (the needles are looked for as they are)."""
+        if not any(needle in lowered for needle in self.needles):
+            return None
+        return self.pattern.search(lowered)
+
+
+def gated(pattern: str, *needles: str) -> GatedPattern:
+    return GatedPattern(re.compile(pattern), needles)

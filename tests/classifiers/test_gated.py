@@ -1,0 +1,47 @@
+"""A gated pattern finds exactly what its regular expression finds: the needles never hide a match."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.parse import parse_message
+from classifiers import text
+from classifiers.gated import gated
+from classifiers.pipeline import text_for
+from tests.conftest import ROOT
+
+PATTERNS = {name: getattr(text, name) for name in ("_CE_TITLE", "_CHIEF_TITLE", "_AN_OFFICER", "_CONDUCT")}
+
+
+def test_gate_closes_without_a_needle() -> None:
+    p = gated(r"\b(cat|dog)s?\b", "cat", "dog")
+    assert p.search("a bird and a fish") is None
+    assert p.search("two dogs").group(0) == "dogs"  # type: ignore[union-attr]
+    assert p.search("concatenate") is None  # needle present, the pattern still decides
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["our chief executive said", "the ceo", "head of paid service", "y prif weithredwr", "the s151 officer", "section 151",
+     "s. 151", "the chief finance officer", "our strategic director", "the monitoring officer", "your case officer was rude",
+     "one of your housing officer's", "the social worker's manner", "an advisor", "the named caseworker", "that engineer",
+     "a member of staff", "she was patronising", "he hung up", "the handling of this", "they promised", "behaviour", "condescending"],
+)
+def test_needles_cover_every_alternative(phrase: str) -> None:
+    found = [name for name, p in PATTERNS.items() if p.pattern.search(phrase)]
+    assert found, phrase  # each phrase is something one of the patterns is for
+    for name in found:
+        assert PATTERNS[name].search(phrase) is not None, (name, phrase)
+
+
+def test_same_matches_as_the_bare_patterns_on_corpus_messages() -> None:
+    files = sorted((ROOT / "corpus" / "train").rglob("*.eml"))[::3] + sorted((ROOT / "corpus" / "dev").rglob("*.eml"))
+    matched = 0
+    for path in files:
+        lowered = text_for(parse_message(path.read_bytes(), path.name)).lower()
+        for name, p in PATTERNS.items():
+            bare = p.pattern.search(lowered)
+            got = p.search(lowered)
+            assert (got and got.span()) == (bare and bare.span()), (path.name, name)
+            matched += bare is not None
+    assert matched > 200
