@@ -6,7 +6,10 @@ stage, and a Python loop over tokens is no better. Here each token becomes one
 character: the code of its lower-cased form among the words the patterns name, or one
 "other word" code. A pattern of token steps is then a regular expression over that
 string, and Python's compiled regex engine does the matching. Turning a Doc into the
-string is a few numpy operations, with no Python work per token.
+string is a few numpy operations, with no Python work per token. When the compiled
+kernels are built, ``CueMatcher`` (``classifiers/_kernels.pyx``) runs the same steps
+with the same greedy backtracking directly over the token codes (``hit_finder``), and
+the regular expressions here are its reference.
 
 The patterns stay in spaCy's Matcher language, so they can be read (and run) with
 ``Matcher``; ``tests/classifiers/test_fastmatch.py`` checks both find the same spans
