@@ -26,6 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from bot.directory import load_directory  # noqa: E402
 from bot.heap import freeze_long_lived  # noqa: E402
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
+from classifiers.hits import TEXT_KEY  # noqa: E402
 from classifiers.nlp import model_text  # noqa: E402
 from classifiers.pipeline import Detectors, text_for  # noqa: E402
 
@@ -87,6 +88,7 @@ def main() -> None:
         full()
         full_s = min(full_s, time.perf_counter() - t)
 
+    stages = stage_times(groups, args.repeat) if first.runner and first.runner.per_doc else {}
     n = len(messages)
     print(f"messages: {n} (cycled from {n_files} corpus files, {len(corpora)} councils), one core, best of {args.repeat} rounds")
     print(f"parse (MIME → Message):       {n_files / parse_s:8.0f} msg/s  (with reading the corpus folders)")
@@ -95,6 +97,39 @@ def main() -> None:
     print(f"full detector pipeline:       {n / full_s:8.0f} docs/s")
     print(f"full / tokenizer-only:        {tok_s / full_s:8.1%}  (target ≥ 70%)")
     print(f"peak RSS:                     {rss_mb():8.0f} MB  (target < 400 MB)")
+    if stages:
+        print(f"where a message's time goes in the full pipeline (µs, best of {args.repeat} rounds; timers add a little):")
+        print(f"  tokenizer alone, no other work between Docs:  {tok_s / n * 1e6:6.1f}")
+        for name, seconds in stages.items():
+            print(f"  {name:44s} {seconds / n * 1e6:6.1f}")
+
+
+def stage_times(groups: list, rounds: int = 3) -> dict[str, float]:
+    """Per stage, the best total over rounds of the one-Doc-at-a-time flow, timed around each stage."""
+    clock = time.perf_counter
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        spent = dict.fromkeys(("text for the model", "tokenizer, inside the full pipeline", "components (lemmas, cues, classifier)", "findings (detectors, evidence)"), 0.0)
+        names = list(spent)
+        for detectors, batch in groups:
+            make_doc, steps = detectors.nlp.make_doc, detectors.runner.steps
+            for message in batch:
+                t0 = clock()
+                text = text_for(message)
+                lowered = model_text(text)
+                t1 = clock()
+                doc = make_doc(lowered)
+                t2 = clock()
+                for step in steps:
+                    doc = step(doc)
+                doc.user_data[TEXT_KEY] = text
+                t3 = clock()
+                detectors.with_doc(message, doc)
+                t4 = clock()
+                for name, (a, b) in zip(names, ((t0, t1), (t1, t2), (t2, t3), (t3, t4))):
+                    spent[name] += b - a
+        best = {name: min(best.get(name, float("inf")), value) for name, value in spent.items()}
+    return best
 
 
 if __name__ == "__main__":

@@ -82,9 +82,10 @@ class Detectors:
         assert self.runner is not None
         for message, (doc, text) in zip(messages, self.runner(((model_text(t), t) for t in texts), batch_size=batch_size)):
             doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
-            yield self._with_doc(message, doc)
+            yield self.with_doc(message, doc)
 
-    def _with_doc(self, message: Message, doc: Doc) -> Classification:
+    def with_doc(self, message: Message, doc: Doc) -> Classification:
+        """The findings for a message whose Doc the pipeline has made (its text stored under TEXT_KEY)."""
         is_member, personal, member = self.sender(message, self.directory)
         t = self.thresholds
         findings = {
