@@ -75,7 +75,20 @@ def declared_cues(doc: Doc) -> Offsets:
     hits = cue_hits(doc)
     found = hits.derived.get("declared")
     if found is None:
-        found = hits.derived["declared"] = outside(hits.own(doc, "interest_declared"), hits.get("interest_negated"))
+        found = outside(hits.own(doc, "interest_declared"), hits.get("interest_negated"))
+        # "my register of interests is out of date": the document named, not a declaration.
+        found = hits.derived["declared"] = outside(found, hits.get("interest_register"))
+    return found
+
+
+def role_cues(doc: Doc) -> Offsets:
+    """Role cues in the sender's own words, except those that are part of a council role:
+    "as chairman of the planning committee", "I chair Wrayton Parish Council" are the
+    seats a councillor holds, not a stake in a body (LABELS.md)."""
+    hits = cue_hits(doc)
+    found = hits.derived.get("role")
+    if found is None:
+        found = hits.derived["role"] = outside(hits.own(doc, "interest_role"), hits.get("council_role"))
     return found
 
 
@@ -84,7 +97,7 @@ def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
         declared = float(min(len(declared_cues(doc)), 2))
         kin = float(min(len(revealed_cues(doc, "interest_kin")), 3))
         own = float(min(len(revealed_cues(doc, "interest_own")), 3))
-        role = _n(doc, "interest_role", 3, True)
+        role = float(min(len(role_cues(doc)), 3))
         # The bag of words also learns topics (clubs, harbours, pitches) that councillors
         # with a stake happen to write about; with no cue of a stake in the text at all,
         # its score should count for less. The product lets the fit learn how much.

@@ -51,8 +51,16 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "for"}, {"LOWER": "transparency"}],
         [{"LOWER": "in"}, {"LOWER": "the"}, {"LOWER": "interests"}, {"LOWER": "of"}, {"LOWER": {"IN": ["transparency", "openness", "full"]}}],
         [{"LOWER": "i"}, {"LOWER": {"IN": ["have", "hold", "'ve", "’ve", "do", "did", "had"]}}, {"LOWER": {"IN": ["got", "have"]}, "OP": "?"}, {"LOWER": {"IN": ["an", "a"]}}, {"OP": "?"}, {"LOWER": "interest"}, {"LOWER": {"IN": ["in", "here", "to", "there", "as", "because", ",", "-", "—", "."]}}],
-        [{"LOWER": {"IN": ["register", "registered"]}}, {"LOWER": "of"}, {"LOWER": "interests"}],
         [{"LOWER": "conflict"}, {"LOWER": "of"}, {"LOWER": "interest"}],
+    ],
+    "interest_register": [
+        # "the employment entry on my register of interests is out of date", "how do I
+        # update the register of interests": the name of a document. Members ask about it
+        # far more often than they declare through it, so a declaration cue inside it does
+        # not count (classifiers/combine.py).
+        [{"LOWER": {"IN": ["register", "registers", "registered", "registration"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["members", "members'", "member's", "my"]}, "OP": "?"}, {"LOWER": {"IN": ["'", "’"]}, "OP": "?"},
+         {"LOWER": {"IN": ["interest", "interests"]}}],
+        [{"LOWER": {"IN": ["registered", "registrable", "register"]}}, {"LOWER": {"IN": ["interest", "interests"]}}, {"LOWER": {"IN": ["form", "forms", "entry", "entries", "return", "returns", "page", "pages"]}}],
     ],
     "interest_kin": [
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "great", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
@@ -106,6 +114,11 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["no", "nil", "without"]}}, {"LOWER": {"IN": ["personal", "prejudicial", "pecuniary", "other", "registrable", "declarable", "family", "business", "financial", "direct", "such", "real", "kind", "sort"]}, "OP": "?"},
          {"LOWER": {"IN": ["of"]}, "OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "connections", "involvement", "dealings", "link", "links", "stake", "relationship", "relation", "conflict"]}}],
         [{"LOWER": {"IN": ["nothing", "none"]}}, {"LOWER": "to"}, {"LOWER": {"IN": ["declare", "disclose", "register"]}}],
+        # "nobody in my family has", "neither I, my family's partnership nor...", "none of
+        # my relatives": a negative quantifier over the possessive denies the kin or
+        # property cue that follows it.
+        [{"LOWER": {"IN": ["nobody", "no-one", "noone", "none", "neither", "nor"]}}, {"LOWER": {"IN": ["in", "of", "i", ",", "me", "myself", "from"]}, "OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
+        [{"LOWER": "no"}, {"LOWER": "one"}, {"LOWER": {"IN": ["in", "of", "from"]}}, {"LOWER": {"IN": ["my", "our"]}}],
         [{"LOWER": "not"}, {"LOWER": {"IN": ["related", "connected", "involved", "linked"]}}],
         [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["land", "business", "property", "family", "house", "field", "site", "company", "club", "application"]}}],
         [{"LOWER": {"IN": ["n't", "not"]}}, {"LOWER": {"IN": ["have", "hold"]}}, {"LOWER": {"IN": ["any", "an", "a"]}}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "stake", "involvement"]}}],
@@ -124,6 +137,10 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"LOWER": {"IN": ["member", "members", "councillor", "councillors", "holder", "lead", "leader", "chair", "chairman", "convener", "convenor", "spokesperson", "champion"]}}],
         [{"LOWER": {"IN": ["chair", "chairman", "chairwoman", "convener", "convenor", "vice-chair", "member", "members", "leader"]}}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "this", "our"]}, "OP": "?"}, {"OP": "{0,2}"},
          {"LOWER": {"IN": ["committee", "scrutiny", "panel", "council", "cabinet", "sub-committee", "authority", "administration", "group"]}}],
+        # "I chair Wrayton Parish Council", "I sit on Oxholme Parish Council": a seat on a
+        # council (parish, town, community) is a council role too (LABELS.md), not a stake.
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["'m", "’m", "am", "also", "still", "currently"]}, "OP": "?"}, {"LOWER": {"IN": ["chair", "chairs", "sit", "serve", "on", "lead"]}}, {"LOWER": {"IN": ["on", "of"]}, "OP": "?"},
+         {"OP": "{0,3}"}, {"LOWER": {"IN": ["council", "councils"]}}],
     ],
     "interest_role": [
         [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
@@ -143,7 +160,8 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "chairs", "run", "sit", "serve", "volunteer", "coach", "manage", "founded"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": BODIES}}],
         [{"LOWER": {"IN": BODIES}}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "belong", "founded", "manage", "coach", "support", "sit"]}}],
         [{"LOWER": {"IN": ["of", "on", "at"]}}, {"LOWER": "which"}, {"LOWER": "i"}, {"LOWER": {"IN": ["am", "'m", "was", "sit", "serve"]}}],
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["club", "church", "congregation", "chapel", "society", "association", "charity", "group", "band", "team", "lodge", "branch", "union", "trust", "school"]}}],
+        # Not "my group": to a councillor that is their political group, not a body with a stake.
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["club", "church", "congregation", "chapel", "society", "association", "charity", "band", "team", "lodge", "branch", "union", "trust", "school"]}}],
     ],
     "complaint": [
         [{"LOWER": {"IN": ["complain", "complaint", "complaints", "complaining"]}}],

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from bot.directory import Directory, Officer
 from bot.message import Message
 from classifiers.hits import cue_hits, doc_text, has_sentences
-from classifiers.combine import declared_cues, revealed_cues
+from classifiers.combine import declared_cues, revealed_cues, role_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import GatedPattern, gated
 from classifiers.registry import detector
@@ -167,7 +167,7 @@ class InterestDetector:
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
         hits = cue_hits(doc)
         declared = declared_cues(doc)
-        revealed = revealed_cues(doc, "interest_kin") + revealed_cues(doc, "interest_own") + hits.own(doc, "interest_role")
+        revealed = revealed_cues(doc, "interest_kin") + revealed_cues(doc, "interest_own") + role_cues(doc)
         fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
         score = score_of(doc, "personal_interest", fallback)
         value = bool(score >= threshold)
