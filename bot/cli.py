@@ -510,7 +510,7 @@ def classifiers_list() -> None:
     for info in DETECTORS.values():
         click.echo(f"  {info.name:<28} {'/'.join(info.labels):<36} {info.description}")
     click.echo(f"  {'mq_lookup_lemmatizer_v1':<28} {'(spaCy component)':<36} spaCy's lookup lemmas (spacy-lookups-data), applied through token arrays.")
-    click.echo(f"  {'mq_cues_v1':<28} {'(spaCy component)':<36} Matcher-language token patterns (run as regexes) marking the evidence for each label.")
+    click.echo(f"  {'mq_cues_v1':<28} {'(spaCy component)':<36} Matcher-language token patterns (compiled matcher, or regexes without the kernels) marking the evidence for each label.")
     click.echo(f"  {'textcat_multilabel':<28} {'(spaCy component)':<36} Trained on the project corpus; model in {MODEL_DIR}")
 
 
