@@ -139,33 +139,55 @@ class GraphMailbox:
 
     # --- reading ---------------------------------------------------------------
     def fetch_new(self, cursor: str | None, limit: int) -> FetchBatch:
-        prefer = (f"odata.maxpagesize={max(1, min(limit, self.page_size))}",)
-        resync = False
         self._categories.clear()
-        if cursor and httpx.URL(cursor).host != httpx.URL(self.graph_url).host:
-            # The stored link would carry our bearer token to another host: never follow it.
-            log.warning("stored delta link points at %s, not %s; starting a full resync", httpx.URL(cursor).host, httpx.URL(self.graph_url).host)
-            cursor, resync = None, True
-        try:
-            page = self._json("GET", cursor or self._initial_delta_url(), what="delta query", prefer=prefer, delta=True)
-        except CursorExpired as exc:
-            log.warning("%s: delta state expired (%s); starting a full resync of the folder", self.folder, exc)
-            page = self._json("GET", self._initial_delta_url(), what="delta query (resync)", prefer=prefer, delta=True)
-            resync = True
+        page, resync = self._delta_page(cursor, limit, self._initial_delta_url(), self.folder)
         items: list[RawItem] = []
-        seen: set[str] = set()
-        for entry in page.get("value", []):
-            item_id = entry.get("id")
-            if not item_id or "@removed" in entry or item_id in seen:
-                continue  # deleted or moved out; or listed twice in one page
-            seen.add(item_id)
+        for entry in _changed(page):
             categories = list(entry.get("categories") or [])
-            self._categories[item_id] = categories
+            self._categories[entry["id"]] = categories
             if self.processed_category in categories or self.quarantine_category in categories:
                 continue
             item = self._raw_item(entry)
             if item is not None:
                 items.append(item)
+        return self._batch(page, items, resync)
+
+    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+        """Officers' replies that left the mailbox (Sent Items), for the case clock.
+
+        Optional (see ``bot.case_clock``): the Sent Items folder's own delta query, with
+        the idempotency-key property expanded, so that our own acknowledgements and
+        warnings are skipped here whatever MIME Exchange makes of them (one of them
+        counted as an officer's reply would mark its case answered).
+        """
+        page, resync = self._delta_page(cursor, limit, self._initial_delta_url("sentitems", expand_key=True), "sentitems")
+        items: list[RawItem] = []
+        for entry in _changed(page):
+            if any(str(p.get("id", "")).lower() == KEY_PROP.lower() for p in entry.get("singleValueExtendedProperties") or []):
+                continue  # our own automatic mail
+            item = self._raw_item(entry, sent=True)
+            if item is not None:
+                items.append(item)
+        return self._batch(page, items, resync)
+
+    def _delta_page(self, cursor: str | None, limit: int, initial: str, folder: str) -> tuple[dict[str, Any], bool]:
+        """One page of a folder's delta round: the stored link's, or a new round's if it expired."""
+        prefer = (f"odata.maxpagesize={max(1, min(limit, self.page_size))}",)
+        resync = False
+        if cursor and httpx.URL(cursor).host != httpx.URL(self.graph_url).host:
+            # The stored link would carry our bearer token to another host: never follow it.
+            log.warning("stored delta link points at %s, not %s; starting a full resync", httpx.URL(cursor).host, httpx.URL(self.graph_url).host)
+            cursor, resync = None, True
+        try:
+            page = self._json("GET", cursor or initial, what=f"{folder} delta query", prefer=prefer, delta=True)
+        except CursorExpired as exc:
+            log.warning("%s: delta state expired (%s); starting a full resync of the folder", folder, exc)
+            page = self._json("GET", initial, what=f"{folder} delta query (resync)", prefer=prefer, delta=True)
+            resync = True
+        return page, resync
+
+    @staticmethod
+    def _batch(page: dict[str, Any], items: list[RawItem], resync: bool) -> FetchBatch:
         next_link, delta_link = page.get("@odata.nextLink"), page.get("@odata.deltaLink")
         if not (next_link or delta_link):
             raise BackendError("Graph delta page carried neither @odata.nextLink nor @odata.deltaLink")
@@ -179,9 +201,10 @@ class GraphMailbox:
             raise ItemGone(f"Graph: message {backend_id} has gone")
         return item
 
-    def _raw_item(self, entry: dict[str, Any]) -> RawItem | None:
+    def _raw_item(self, entry: dict[str, Any], sent: bool = False) -> RawItem | None:
         item_id = entry["id"]
-        received = _parse_time(entry.get("receivedDateTime"))
+        # A sent reply counts from when it left; received mail from when it arrived.
+        received = _parse_time(entry.get("sentDateTime") if sent else None) or _parse_time(entry.get("receivedDateTime"))
         raw: bytes | None = None
         if self.download_mime:
             try:
@@ -336,8 +359,11 @@ class GraphMailbox:
     def _msg(self, item_id: str) -> str:
         return self._user(f"messages/{quote(item_id, safe='-_=')}")
 
-    def _initial_delta_url(self) -> str:
-        return self._user(f"mailFolders/{quote(self.folder, safe='')}/messages/delta") + "?$select=" + quote(SELECT, safe=",")
+    def _initial_delta_url(self, folder: str | None = None, expand_key: bool = False) -> str:
+        url = self._user(f"mailFolders/{quote(folder or self.folder, safe='')}/messages/delta") + "?$select=" + quote(SELECT, safe=",")
+        if expand_key:
+            url += "&$expand=" + quote(f"singleValueExtendedProperties($filter=id eq '{KEY_PROP}')", safe="")
+        return url
 
     def _folder_id(self, name: str) -> str:
         if name.lower() in WELL_KNOWN_FOLDERS:
@@ -391,6 +417,17 @@ class GraphMailbox:
             raise TransientBackendError(f"Graph {method} timed out: {exc}") from exc
         except httpx.TransportError as exc:
             raise TransientBackendError(f"Graph {method} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _changed(page: dict[str, Any]) -> Iterable[dict[str, Any]]:
+    """The page's messages that are there now, once each (not deleted or moved out)."""
+    seen: set[str] = set()
+    for entry in page.get("value", []):
+        item_id = entry.get("id")
+        if not item_id or "@removed" in entry or item_id in seen:
+            continue
+        seen.add(item_id)
+        yield entry
 
 
 def _raise_for_status(response: httpx.Response, method: str, url: str, what: str, delta: bool, mailbox: str) -> None:

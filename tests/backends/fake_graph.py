@@ -346,19 +346,24 @@ class GraphFake:
         size = re.search(r"odata\.maxpagesize=(\d+)", prefer)
         if size:
             page_size = int(size.group(1))
+        # Like Graph, the links carry the first request's query options ($select, $expand).
         if "$skiptoken" in req.query:
-            since, snapshot, offset, select = json.loads(_unb64url(req.query["$skiptoken"]))
+            since, snapshot, offset, select, expand = json.loads(_unb64url(req.query["$skiptoken"]))
         elif "$deltatoken" in req.query:
-            since, select = json.loads(_unb64url(req.query["$deltatoken"]))
+            since, select, expand = json.loads(_unb64url(req.query["$deltatoken"]))
             snapshot, offset = self.seq, 0
         else:
-            since, snapshot, offset, select = 0, self.seq, 0, req.query.get("$select")
+            since, snapshot, offset, select, expand = 0, self.seq, 0, req.query.get("$select"), req.query.get("$expand")
+        expanded = re.fullmatch(r"singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)", expand or "")
         if since < self.min_delta and ("$skiptoken" in req.query or "$deltatoken" in req.query):
             return graph_error(410, "SyncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.")
         changes: list[dict[str, Any]] = []
         for m in sorted(self.messages.values(), key=lambda x: x.changed):
             if m.folder == fid and since < m.changed <= snapshot:
-                changes.append({"@odata.type": "#microsoft.graph.message", **self.project(m, select)})
+                row = {"@odata.type": "#microsoft.graph.message", **self.project(m, select)}
+                if expanded and expanded.group(1).lower() in m.props:
+                    row["singleValueExtendedProperties"] = [{"id": expanded.group(1), "value": m.props[expanded.group(1).lower()]}]
+                changes.append(row)
         if since:
             for mid, left_folder, seq in self.left:
                 if left_folder == fid and since < seq <= snapshot and (mid not in self.messages or self.messages[mid].folder != fid):
@@ -367,9 +372,9 @@ class GraphFake:
         base = f"{self.graph_url}/users/{quote(self.mailbox)}/mailFolders('{fid}')/messages/delta"
         body: dict[str, Any] = {"@odata.context": f"{self.graph_url}/$metadata#Collection(message)", "value": page}
         if offset + page_size < len(changes):
-            body["@odata.nextLink"] = f"{base}?$skiptoken={_b64url(json.dumps([since, snapshot, offset + page_size, select]).encode())}"
+            body["@odata.nextLink"] = f"{base}?$skiptoken={_b64url(json.dumps([since, snapshot, offset + page_size, select, expand]).encode())}"
         else:
-            body["@odata.deltaLink"] = f"{base}?$deltatoken={_b64url(json.dumps([snapshot, select]).encode())}"
+            body["@odata.deltaLink"] = f"{base}?$deltatoken={_b64url(json.dumps([snapshot, select, expand]).encode())}"
         return ok(body)
 
     def list_folders(self, req: Request) -> Response:
