@@ -221,13 +221,7 @@ class EwsMailbox:
     # --- reading ---------------------------------------------------------------
     def fetch_new(self, cursor: str | None, limit: int) -> FetchBatch:
         def op() -> FetchBatch:
-            resync = False
-            try:
-                changes, state, last = self._sync(cursor, limit)
-            except CursorExpired as exc:
-                log.warning("inbox: sync state no longer valid (%s); starting a full resync", exc)
-                changes, state, last = self._sync(None, limit)
-                resync = True
+            changes, state, last, resync = self._sync_or_restart(cursor, limit, self.account.inbox)
             self._known.clear()
             wanted: list[tuple[str, str | None]] = []
             for change_type, item in changes:
@@ -244,31 +238,61 @@ class EwsMailbox:
 
         return self._call(op, "sync the inbox")
 
-    def _sync(self, state: str | None, limit: int) -> tuple[list[tuple[str, Any]], str, bool]:
-        inbox = self.account.inbox
-        fields = {f for f in inbox.normalize_fields(fields=["categories", "datetime_received"]) if not f.field.is_attribute}
+    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+        """Officers' replies that left the mailbox (Sent Items), for the case clock.
+
+        Optional (see ``bot.case_clock``): the Sent Items folder's own SyncFolderItems
+        state. Our own acknowledgements and warnings carry the idempotency-key property
+        and are skipped here (one of them taken for an officer's reply would mark its
+        case answered).
+        """
+        def op() -> FetchBatch:
+            changes, state, last, resync = self._sync_or_restart(cursor, limit, self.account.sent)
+            wanted: list[tuple[str, str | None]] = []
+            for change_type, item in changes:
+                if change_type in ("create", "update") and getattr(item, "id", None) and item.id not in (w[0] for w in wanted):
+                    wanted.append((item.id, item.changekey))
+            return FetchBatch(items=self._download(wanted, sent=True), cursor=state, resync=resync, more=not last)
+
+        return self._call(op, "sync sent items")
+
+    def _sync_or_restart(self, state: str | None, limit: int, folder: Any) -> tuple[list[tuple[str, Any]], str, bool, bool]:
+        """One SyncFolderItems page; a state Exchange no longer honours starts the folder again (resync)."""
+        try:
+            return (*self._sync(state, limit, folder), False)
+        except CursorExpired as exc:
+            log.warning("%s: sync state no longer valid (%s); starting a full resync", folder.name, exc)
+            return (*self._sync(None, limit, folder), True)
+
+    def _sync(self, state: str | None, limit: int, folder: Any) -> tuple[list[tuple[str, Any]], str, bool]:
+        fields = {f for f in folder.normalize_fields(fields=["categories", "datetime_received"]) if not f.field.is_attribute}
         service = SyncFolderItems(account=self.account)
         try:
-            changes = list(service.call(folder=inbox, shape=ID_ONLY, additional_fields=fields, sync_state=state, ignore=None,
+            changes = list(service.call(folder=folder, shape=ID_ONLY, additional_fields=fields, sync_state=state, ignore=None,
                                         max_changes_returned=max(1, min(limit, 512)), sync_scope=None))
         except ews_errors.ErrorInvalidSyncStateData as exc:
             raise CursorExpired(f"EWS SyncFolderItems: {exc}") from exc
         return changes, service.sync_state, bool(service.includes_last_item_in_range)
 
-    def _download(self, wanted: list[tuple[str, str | None]]) -> list[RawItem]:
+    def _download(self, wanted: list[tuple[str, str | None]], sent: bool = False) -> list[RawItem]:
         if not wanted:
             return []
         items: list[RawItem] = []
-        fetched = self.account.fetch(ids=wanted, only_fields=["mime_content", "datetime_received", "categories"])
+        fields = ["mime_content", "datetime_received", "categories"] + (["datetime_sent", "mq_key"] if sent else [])
+        fetched = self.account.fetch(ids=wanted, only_fields=fields)
         for (item_id, _), result in zip(wanted, fetched):
             if isinstance(result, ews_errors.ErrorItemNotFound):
                 continue  # deleted or moved by a person since the sync
             if isinstance(result, Exception):
                 raise _translate(result, f"GetItem {item_id}")
+            if sent and getattr(result, "mq_key", None):
+                continue  # our own automatic mail
             if not result.mime_content:
                 log.warning("EWS returned no MIME for %s; skipped", item_id)
                 continue
-            items.append(RawItem(backend_id=item_id, raw=bytes(result.mime_content), received=_plain_utc(result.datetime_received)))
+            # A sent reply counts from when it left; received mail from when it arrived.
+            when = (getattr(result, "datetime_sent", None) if sent else None) or result.datetime_received
+            items.append(RawItem(backend_id=item_id, raw=bytes(result.mime_content), received=_plain_utc(when)))
         items.sort(key=lambda i: i.received.timestamp() if i.received else 0.0)
         return items
 

@@ -99,10 +99,11 @@ class EwsFake:
         self.server.stop()
 
     # --- test controls -------------------------------------------------------------
-    def deliver(self, raw: bytes, categories: list[str] | None = None) -> str:
+    def deliver(self, raw: bytes, categories: list[str] | None = None, folder: str = "inbox", received: str | None = None) -> str:
         msg = email.message_from_bytes(raw, policy=email.policy.default)
         with self.lock:
-            item = EwsItem(id=_id("AAA"), folder="folder-inbox", raw=raw, subject=str(msg["subject"] or ""), categories=list(categories or []))
+            item = EwsItem(id=_id("AAA"), folder=self._folder_named(folder), raw=raw, subject=str(msg["subject"] or ""), categories=list(categories or []),
+                           received=received or _now())
             self._touch(item, created=True)
             self.items[item.id] = item
         return item.id
@@ -280,7 +281,7 @@ class EwsFake:
         return self._wrap("CreateFolder", messages)
 
     # --- items ---------------------------------------------------------------------
-    def _item_xml(self, item: EwsItem, fields: set[str]) -> str:
+    def _item_xml(self, item: EwsItem, fields: set[str], extended: dict[str, str] | None = None) -> str:
         parts = [f'<t:ItemId Id="{item.id}" ChangeKey="{item.changekey}"/>']
         if "item:MimeContent" in fields:
             parts.insert(0, f'<t:MimeContent CharacterSet="UTF-8">{base64.b64encode(item.raw or self._mime_of(item)).decode()}</t:MimeContent>')
@@ -294,7 +295,22 @@ class EwsFake:
             parts.append("<t:Categories>" + "".join(f"<t:String>{escape(c)}</t:String>" for c in item.categories) + "</t:Categories>" if item.categories else "")
         if "item:IsDraft" in fields:
             parts.append(f"<t:IsDraft>{'true' if item.is_draft else 'false'}</t:IsDraft>")
+        if "item:DateTimeSent" in fields:
+            parts.append(f"<t:DateTimeSent>{item.received}</t:DateTimeSent>")
+        for key, uri in (extended or {}).items():  # asked for by ExtendedFieldURI; returned only when set
+            if key in item.props:
+                parts.append(f"<t:ExtendedProperty>{uri}<t:Value>{escape(item.props[key])}</t:Value></t:ExtendedProperty>")
         return "<t:Message>" + "".join(parts) + "</t:Message>"
+
+    @staticmethod
+    def _extended(op: ET.Element) -> dict[str, str]:
+        """Extended properties a request asks for: "set/name" (as ``EwsItem.props``) → the URI element to echo."""
+        wanted = {}
+        for uri in op.iter(f"{{{T}}}ExtendedFieldURI"):
+            key = f"{uri.get('DistinguishedPropertySetId') or uri.get('PropertySetId')}/{uri.get('PropertyName')}".lower()
+            attrs = " ".join(f'{k}="{escape(v)}"' for k, v in uri.attrib.items())
+            wanted[key] = f"<t:ExtendedFieldURI {attrs}/>"
+        return wanted
 
     @staticmethod
     def _fields(op: ET.Element) -> set[str]:
@@ -335,7 +351,7 @@ class EwsFake:
             "<m:Changes>" + "".join(e[1] for e in page) + "</m:Changes></m:SyncFolderItemsResponseMessage>"])
 
     def op_GetItem(self, op: ET.Element) -> str:
-        fields = self._fields(op)
+        fields, extended = self._fields(op), self._extended(op)
         messages = []
         for ref in op.find(f"{{{M}}}ItemIds"):  # type: ignore[union-attr]
             item = self.items.get(ref.get("Id", ""))
@@ -343,7 +359,7 @@ class EwsFake:
                 messages.append(self._error_message("GetItem", "ErrorItemNotFound", "The specified object was not found in the store.", "<m:Items/>"))
             else:
                 messages.append('<m:GetItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>'
-                                f"<m:Items>{self._item_xml(item, fields)}</m:Items></m:GetItemResponseMessage>")
+                                f"<m:Items>{self._item_xml(item, fields, extended)}</m:Items></m:GetItemResponseMessage>")
         return self._wrap("GetItem", messages)
 
     def op_UpdateItem(self, op: ET.Element) -> str:

@@ -157,3 +157,39 @@ def test_quarantine_categorises_and_moves_to_a_created_folder(ews_fake) -> None:
     moved = ews_fake.in_folder("Quarantine")
     assert len(moved) == 2 and all("MQ Quarantined" in m.categories for m in moved)
     assert ews_fake.operations().count("CreateFolder") == 1
+
+
+def _officer_reply(n: int) -> bytes:
+    return (f"From: Housing Officer <housing.officer@brackenford.gov.uk>\r\nTo: {MEMBER}\r\nSubject: Re: Pothole {n}\r\n"
+            f"In-Reply-To: <pothole-{n}@brackenford.gov.uk>\r\nMessage-ID: <reply-{n}@brackenford.gov.uk>\r\n\r\nFixed on Monday.\r\n").encode()
+
+
+def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  # type: ignore[no-untyped-def]
+    box = ews_mailbox(ews_fake)
+    ews_fake.deliver(_officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
+    box.send(_outgoing())  # our acknowledgement, saved in Sent Items with its key property
+    ews_fake.deliver(_officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
+    assert len(ews_fake.in_folder("sentitems")) == 3
+    items, cursor, pages = [], None, 0
+    while True:
+        batch = box.fetch_sent(cursor, 1)
+        items += batch.items
+        cursor, pages = batch.cursor, pages + 1
+        if not batch.more:
+            break
+    assert pages == 3
+    assert [parse_message(i.raw, i.backend_id).subject for i in items] == ["Re: Pothole 1", "Re: Pothole 2"]
+    assert items[0].received is not None and items[0].received.hour == 10  # when it was sent
+    assert box.fetch_sent(cursor, 50).items == []
+    ews_fake.deliver(_officer_reply(3), folder="sentitems")
+    assert [parse_message(i.raw, i.backend_id).subject for i in box.fetch_sent(cursor, 50).items] == ["Re: Pothole 3"]
+    assert box.fetch_new(None, 50).items == []  # the inbox's own state: sent mail is not new mail
+
+
+def test_fetch_sent_restarts_when_the_sync_state_expires(ews_fake) -> None:  # type: ignore[no-untyped-def]
+    box = ews_mailbox(ews_fake)
+    ews_fake.deliver(_officer_reply(1), folder="sentitems")
+    first = box.fetch_sent(None, 50)
+    ews_fake.expire_sync_state()
+    again = box.fetch_sent(first.cursor, 50)
+    assert again.resync and [parse_message(i.raw, i.backend_id).subject for i in again.items] == ["Re: Pothole 1"]
