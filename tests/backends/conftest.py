@@ -59,6 +59,12 @@ def plain(n: int, when: datetime | None = None) -> bytes:
             f"Date: {date}\r\nMessage-ID: <m{n}@example.org>\r\n\r\nBody {n}\r\n").encode()
 
 
+def officer_reply(n: int) -> bytes:
+    """An officer's reply to the member, as found in the Sent folder (for the case clock)."""
+    return (f"From: Housing Officer <housing.officer@brackenford.gov.uk>\r\nTo: {MEMBER}\r\nSubject: Re: Pothole {n}\r\n"
+            f"In-Reply-To: <pothole-{n}@brackenford.gov.uk>\r\nMessage-ID: <reply-{n}@brackenford.gov.uk>\r\n\r\nFixed on Monday.\r\n").encode()
+
+
 # --- real servers -----------------------------------------------------------------
 @pytest.fixture(scope="session")
 def dovecot() -> Iterator[Dovecot]:

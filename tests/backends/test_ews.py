@@ -9,7 +9,7 @@ import pytest
 from bot.backends.base import AuthenticationFailed, Outgoing, PermissionDenied, TransientBackendError
 from bot.parse import parse_message
 
-from .conftest import MAILBOX, MEMBER, RESIDENT, enquiry, ews_mailbox, ews_tokens, plain
+from .conftest import MAILBOX, MEMBER, RESIDENT, enquiry, ews_mailbox, ews_tokens, officer_reply, plain
 
 
 def _outgoing(key: str = "b2" * 20) -> Outgoing:
@@ -159,16 +159,12 @@ def test_quarantine_categorises_and_moves_to_a_created_folder(ews_fake) -> None:
     assert ews_fake.operations().count("CreateFolder") == 1
 
 
-def _officer_reply(n: int) -> bytes:
-    return (f"From: Housing Officer <housing.officer@brackenford.gov.uk>\r\nTo: {MEMBER}\r\nSubject: Re: Pothole {n}\r\n"
-            f"In-Reply-To: <pothole-{n}@brackenford.gov.uk>\r\nMessage-ID: <reply-{n}@brackenford.gov.uk>\r\n\r\nFixed on Monday.\r\n").encode()
-
 
 def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  # type: ignore[no-untyped-def]
     box = ews_mailbox(ews_fake)
-    ews_fake.deliver(_officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
+    ews_fake.deliver(officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
     box.send(_outgoing())  # our acknowledgement, saved in Sent Items with its key property
-    ews_fake.deliver(_officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
+    ews_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
     assert len(ews_fake.in_folder("sentitems")) == 3
     items, cursor, pages = [], None, 0
     while True:
@@ -181,14 +177,14 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  
     assert [parse_message(i.raw, i.backend_id).subject for i in items] == ["Re: Pothole 1", "Re: Pothole 2"]
     assert items[0].received is not None and items[0].received.hour == 10  # when it was sent
     assert box.fetch_sent(cursor, 50).items == []
-    ews_fake.deliver(_officer_reply(3), folder="sentitems")
+    ews_fake.deliver(officer_reply(3), folder="sentitems")
     assert [parse_message(i.raw, i.backend_id).subject for i in box.fetch_sent(cursor, 50).items] == ["Re: Pothole 3"]
     assert box.fetch_new(None, 50).items == []  # the inbox's own state: sent mail is not new mail
 
 
 def test_fetch_sent_restarts_when_the_sync_state_expires(ews_fake) -> None:  # type: ignore[no-untyped-def]
     box = ews_mailbox(ews_fake)
-    ews_fake.deliver(_officer_reply(1), folder="sentitems")
+    ews_fake.deliver(officer_reply(1), folder="sentitems")
     first = box.fetch_sent(None, 50)
     ews_fake.expire_sync_state()
     again = box.fetch_sent(first.cursor, 50)

@@ -10,7 +10,7 @@ from bot.backends.msauth import client_credential
 from bot.backends.retry import RetryPolicy
 from bot.parse import parse_message
 
-from .conftest import GRAPH_SECRET_ENV, MAILBOX, MEMBER, RESIDENT, enquiry, graph_mailbox, plain
+from .conftest import GRAPH_SECRET_ENV, MAILBOX, MEMBER, RESIDENT, enquiry, graph_mailbox, officer_reply, plain
 
 
 def _outgoing(key: str = "a1" * 20, reply_to: str | None = None) -> Outgoing:
@@ -220,16 +220,12 @@ def test_a_stored_link_to_another_host_is_never_followed(graph_fake, tls) -> Non
     assert batch.resync and len(batch.items) == 1
 
 
-def _officer_reply(n: int) -> bytes:
-    return (f"From: Housing Officer <housing.officer@brackenford.gov.uk>\r\nTo: {MEMBER}\r\nSubject: Re: Pothole {n}\r\n"
-            f"In-Reply-To: <pothole-{n}@brackenford.gov.uk>\r\nMessage-ID: <reply-{n}@brackenford.gov.uk>\r\n\r\nFixed on Monday.\r\n").encode()
-
 
 def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
-    graph_fake.deliver(_officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
+    graph_fake.deliver(officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
     box.send(_outgoing(reply_to=graph_fake.deliver(enquiry())))  # our acknowledgement lands in Sent Items too
-    graph_fake.deliver(_officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
+    graph_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
     items, cursor, pages = [], None, 0
     while True:  # one item per page: the links must keep the $expand, or page 2's acknowledgement would pass
         batch = box.fetch_sent(cursor, 1)
@@ -242,7 +238,7 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_f
     assert subjects == ["Re: Pothole 1", "Re: Pothole 2"]
     assert items[0].received is not None and items[0].received.hour == 10  # when it was sent
     assert box.fetch_sent(cursor, 50).items == []  # the delta link: nothing new
-    graph_fake.deliver(_officer_reply(3), folder="sentitems")
+    graph_fake.deliver(officer_reply(3), folder="sentitems")
     assert [parse_message(i.raw, i.backend_id).subject for i in box.fetch_sent(cursor, 50).items] == ["Re: Pothole 3"]
     sent_deltas = [r for r in graph_fake.requests if r.path.endswith("/messages/delta") and "sentitems" in r.path.lower()]
     assert sent_deltas and KEY_PROP in sent_deltas[0].query["$expand"]
@@ -252,7 +248,7 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_f
 
 def test_fetch_sent_restarts_its_round_when_the_sync_state_expires(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
-    graph_fake.deliver(_officer_reply(1), folder="sentitems")
+    graph_fake.deliver(officer_reply(1), folder="sentitems")
     first = box.fetch_sent(None, 50)
     graph_fake.expire_sync_state()
     again = box.fetch_sent(first.cursor, 50)
