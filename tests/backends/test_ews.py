@@ -159,7 +159,6 @@ def test_quarantine_categorises_and_moves_to_a_created_folder(ews_fake) -> None:
     assert ews_fake.operations().count("CreateFolder") == 1
 
 
-
 def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  # type: ignore[no-untyped-def]
     box = ews_mailbox(ews_fake)
     ews_fake.deliver(officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")

@@ -220,7 +220,6 @@ def test_a_stored_link_to_another_host_is_never_followed(graph_fake, tls) -> Non
     assert batch.resync and len(batch.items) == 1
 
 
-
 def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
     graph_fake.deliver(officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
