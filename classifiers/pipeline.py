@@ -7,7 +7,7 @@ the sender facts are exact.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
@@ -46,16 +46,16 @@ class Detectors:
     directory: Directory
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     weights: dict[str, list[float]] = field(default_factory=dict)
-    runner: DocRunner | None = None  # built from ``nlp`` unless shared by another council's Detectors
+    shared_runner: InitVar[DocRunner | None] = None  # another council's, for the same ``nlp``
+    runner: DocRunner = field(init=False)
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, shared_runner: DocRunner | None) -> None:
         self.sender = SenderDetector()
         self.third_party = ThirdPartyDetector()
         self.enquiry = EnquiryDetector()
         self.interest = InterestDetector()
         self.complaint = ComplaintDetector()
-        if self.runner is None:
-            self.runner = DocRunner(self.nlp)
+        self.runner = shared_runner or DocRunner(self.nlp)
 
     @classmethod
     def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
@@ -64,7 +64,7 @@ class Detectors:
 
     def with_directory(self, directory: Directory) -> "Detectors":
         """The same loaded model for another council's rosters (evaluation over corpora)."""
-        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights, runner=self.runner)
+        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights, shared_runner=self.runner)
 
     def score(self, doc: Doc, label: str, fallback: float) -> float:
         """The combined score when a trained model is loaded, else the rule score."""
@@ -79,7 +79,6 @@ class Detectors:
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
-        assert self.runner is not None
         for message, (doc, text) in zip(messages, self.runner(((model_text(t), t) for t in texts), batch_size=batch_size)):
             doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
             yield self.with_doc(message, doc)
