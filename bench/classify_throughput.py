@@ -91,7 +91,7 @@ def main() -> None:
         full()
         full_s = min(full_s, time.perf_counter() - t)
 
-    stages = stage_times(groups, args.repeat) if first.runner and first.runner.per_doc else {}
+    stages = stage_times(groups, args.repeat) if first.runner.per_doc else {}
     n = len(messages)
     print(f"messages: {n} (cycled from {n_files} corpus files, {len(corpora)} councils), one core, best of {args.repeat} rounds")
     print(f"parse (MIME → Message):       {n_files / parse_s:8.0f} msg/s  (with reading the corpus folders)")

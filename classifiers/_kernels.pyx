@@ -409,26 +409,19 @@ def bow_ngrams(docs, int ngram_size):
     return out_keys, out_vals, out_lengths
 
 
+cdef inline uint32_t murmur3_round(uint32_t h1, uint32_t k1) noexcept nogil:
+    """One 32-bit block of MurmurHash3_x86_32."""
+    k1 *= 0xcc9e2d51u
+    k1 = (k1 << 15) | (k1 >> 17)
+    k1 *= 0x1b873593u
+    h1 ^= k1
+    h1 = (h1 << 13) | (h1 >> 19)
+    return h1 * 5 + 0xe6546b64u
+
+
 cdef inline uint32_t murmur3_x86_32_uint64(uint64_t key, uint32_t seed) noexcept nogil:
     """thinc's ``MurmurHash3_x86_32_uint64`` (layers/sparselinear.pyx): where a key's two weights are."""
-    cdef uint32_t h1 = seed
-    cdef uint32_t c1 = 0xcc9e2d51u
-    cdef uint32_t c2 = 0x1b873593u
-    cdef uint32_t k1
-    k1 = <uint32_t>(key & 0xffffffffu)
-    k1 *= c1
-    k1 = (k1 << 15) | (k1 >> 17)
-    k1 *= c2
-    h1 ^= k1
-    h1 = (h1 << 13) | (h1 >> 19)
-    h1 = h1 * 5 + 0xe6546b64u
-    k1 = <uint32_t>(key >> 32)
-    k1 *= c1
-    k1 = (k1 << 15) | (k1 >> 17)
-    k1 *= c2
-    h1 ^= k1
-    h1 = (h1 << 13) | (h1 >> 19)
-    h1 = h1 * 5 + 0xe6546b64u
+    cdef uint32_t h1 = murmur3_round(murmur3_round(seed, <uint32_t>(key & 0xffffffffu)), <uint32_t>(key >> 32))
     h1 ^= 8
     h1 ^= h1 >> 16
     h1 *= 0x85ebca6bu

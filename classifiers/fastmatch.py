@@ -46,6 +46,11 @@ class Step:
     sent_start: bool
 
 
+def opens_anywhere(head: Step) -> bool:
+    """A pattern whose first step is a wildcard or optional can start at any token."""
+    return head.words is None or head.low == 0
+
+
 def parse_step(spec: Mapping[str, Any]) -> Step:
     spec = dict(spec)
     op = spec.pop("OP", None)
@@ -120,7 +125,7 @@ def compile_cues(table: Mapping[str, Sequence[Sequence[Mapping[str, Any]]]]) -> 
             if re.fullmatch(body, "", re.S):
                 raise ValueError(f"{key}: pattern {source!r} can match no tokens at all")
             head = pattern[0]
-            if head.words is None or head.low == 0:
+            if opens_anywhere(head):
                 anywhere.append((k, re.compile(body, re.S)))
                 continue
             nxt = pattern[1] if len(pattern) > 1 else None
@@ -272,7 +277,7 @@ def hit_finder(cues: CompiledCues, strings: Any, kernels: Any = None) -> Callabl
         return None if step.words is None else sorted(cues.codes[w] for w in step.words)
 
     patterns = [(k, codes(steps[0]) or [], [(codes(s), s.low, s.high, s.sent_start) for s in steps]) for k, steps in cues.steps]
-    anywhere = [i for i, (_, steps) in enumerate(cues.steps) if steps[0].words is None or steps[0].low == 0]
+    anywhere = [i for i, (_, steps) in enumerate(cues.steps) if opens_anywhere(steps[0])]
     return kernels.CueMatcher(candidates, cues.keys, len(cues.can_start), patterns, anywhere, cues.after_end.tolist())  # type: ignore[no-any-return]
 
 

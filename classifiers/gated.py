@@ -18,11 +18,13 @@ class GatedPattern:
     pattern: re.Pattern[str]
     needles: tuple[str, ...]  # lower case; every match contains at least one
 
+    def may_match(self, lowered: str) -> bool:
+        """False when no needle is in the lower-cased text: then the pattern cannot match."""
+        return any(needle in lowered for needle in self.needles)
+
     def search(self, lowered: str) -> re.Match[str] | None:
         """The first match in lower-cased text (the needles are looked for as they are)."""
-        if not any(needle in lowered for needle in self.needles):
-            return None
-        return self.pattern.search(lowered)
+        return self.pattern.search(lowered) if self.may_match(lowered) else None
 
 
 def gated(pattern: str, *needles: str) -> GatedPattern:

@@ -209,9 +209,7 @@ def _search(pattern: GatedPattern, text: str, lowered: str) -> re.Match[str] | N
     faster than re.IGNORECASE), unless lower-casing changed the length and so the offsets."""
     if len(lowered) == len(text):
         return pattern.search(lowered)
-    if not any(needle in lowered for needle in pattern.needles):
-        return None
-    return re.compile(pattern.pattern.pattern, re.I).search(text)
+    return re.compile(pattern.pattern.pattern, re.I).search(text) if pattern.may_match(lowered) else None
 
 
 def complaint_about(text: str, offset: int, directory: Directory, message: Message) -> tuple[str, tuple[Evidence, ...]]:

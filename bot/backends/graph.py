@@ -163,7 +163,7 @@ class GraphMailbox:
         page, resync = self._delta_page(cursor, limit, self._initial_delta_url("sentitems", expand_key=True), "sentitems")
         items: list[RawItem] = []
         for entry in _changed(page):
-            if any(str(p.get("id", "")).lower() == KEY_PROP.lower() for p in entry.get("singleValueExtendedProperties") or []):
+            if _property(entry, KEY_PROP) is not None:
                 continue  # our own automatic mail
             item = self._raw_item(entry, sent=True)
             if item is not None:
@@ -281,13 +281,12 @@ class GraphMailbox:
         page = self._json("GET", self._user("messages"), what=f"look up {key}", params={
             "$filter": f"singleValueExtendedProperties/Any(ep: ep/id eq '{KEY_PROP}' and ep/value eq '{key}')",
             "$select": "id,isDraft",
-            "$expand": f"singleValueExtendedProperties($filter=id eq '{STATE_PROP}')",
+            "$expand": _expand(STATE_PROP),
             "$top": "10",
         })
         found = []
         for entry in page.get("value", []):
-            states = [p.get("value") for p in entry.get("singleValueExtendedProperties") or [] if p.get("id", "").lower() == STATE_PROP.lower()]
-            found.append(_Found(entry["id"], bool(entry.get("isDraft")), states[0] if states else None))
+            found.append(_Found(entry["id"], bool(entry.get("isDraft")), _property(entry, STATE_PROP)))
         return found
 
     def _new_draft(self, item: Outgoing) -> str:
@@ -362,7 +361,7 @@ class GraphMailbox:
     def _initial_delta_url(self, folder: str | None = None, expand_key: bool = False) -> str:
         url = self._user(f"mailFolders/{quote(folder or self.folder, safe='')}/messages/delta") + "?$select=" + quote(SELECT, safe=",")
         if expand_key:
-            url += "&$expand=" + quote(f"singleValueExtendedProperties($filter=id eq '{KEY_PROP}')", safe="")
+            url += "&$expand=" + quote(_expand(KEY_PROP), safe="")
         return url
 
     def _folder_id(self, name: str) -> str:
@@ -417,6 +416,19 @@ class GraphMailbox:
             raise TransientBackendError(f"Graph {method} timed out: {exc}") from exc
         except httpx.TransportError as exc:
             raise TransientBackendError(f"Graph {method} failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _expand(property_id: str) -> str:
+    """``$expand`` for one single-value extended property (returned only on items that have it)."""
+    return f"singleValueExtendedProperties($filter=id eq '{property_id}')"
+
+
+def _property(entry: dict[str, Any], property_id: str) -> str | None:
+    """The value of an expanded single-value property, or None when the item lacks it."""
+    for prop in entry.get("singleValueExtendedProperties") or []:
+        if str(prop.get("id", "")).lower() == property_id.lower():
+            return prop.get("value")  # type: ignore[no-any-return]
+    return None
 
 
 def _changed(page: dict[str, Any]) -> Iterable[dict[str, Any]]:

@@ -59,6 +59,17 @@ def plain(n: int, when: datetime | None = None) -> bytes:
             f"Date: {date}\r\nMessage-ID: <m{n}@example.org>\r\n\r\nBody {n}\r\n").encode()
 
 
+def drain(fetch, cursor=None, limit=50):  # type: ignore[no-untyped-def]
+    """Call a backend's ``fetch_new`` or ``fetch_sent`` until no page is left: (items, cursor, pages)."""
+    items, pages = [], 0
+    while True:
+        batch = fetch(cursor, limit)
+        items += batch.items
+        cursor, pages = batch.cursor, pages + 1
+        if not batch.more:
+            return items, cursor, pages
+
+
 def officer_reply(n: int) -> bytes:
     """An officer's reply to the member, as found in the Sent folder (for the case clock)."""
     return (f"From: Housing Officer <housing.officer@brackenford.gov.uk>\r\nTo: {MEMBER}\r\nSubject: Re: Pothole {n}\r\n"

@@ -327,12 +327,16 @@ class GraphFake:
                 return self.move(message, req)
         return graph_error(400, "BadRequest", f"Unsupported request {req.method} {rest}")
 
-    def project(self, m: FakeMessage, select: str | None) -> dict[str, Any]:
+    def project(self, m: FakeMessage, select: str | None, expand: str | None = None) -> dict[str, Any]:
         full = {"@odata.etag": f'W/"CQAAABYAAAC{m.changed:08d}"', "id": m.id, **m.fields, "categories": list(m.categories), "isDraft": m.is_draft,
                 "parentFolderId": m.folder}
         if select:
             wanted = {s.strip() for s in select.split(",")} | {"id"}
             full = {k: v for k, v in full.items() if k in wanted or k.startswith("@")}
+        # $expand=singleValueExtendedProperties($filter=id eq '...'): listed only on items that have it.
+        expanded = re.fullmatch(r"singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)", expand or "")
+        if expanded and expanded.group(1).lower() in m.props:
+            full["singleValueExtendedProperties"] = [{"id": expanded.group(1), "value": m.props[expanded.group(1).lower()]}]
         return full
 
     def _touch(self, m: FakeMessage) -> None:
@@ -354,16 +358,12 @@ class GraphFake:
             snapshot, offset = self.seq, 0
         else:
             since, snapshot, offset, select, expand = 0, self.seq, 0, req.query.get("$select"), req.query.get("$expand")
-        expanded = re.fullmatch(r"singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)", expand or "")
         if since < self.min_delta and ("$skiptoken" in req.query or "$deltatoken" in req.query):
             return graph_error(410, "SyncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.")
         changes: list[dict[str, Any]] = []
         for m in sorted(self.messages.values(), key=lambda x: x.changed):
             if m.folder == fid and since < m.changed <= snapshot:
-                row = {"@odata.type": "#microsoft.graph.message", **self.project(m, select)}
-                if expanded and expanded.group(1).lower() in m.props:
-                    row["singleValueExtendedProperties"] = [{"id": expanded.group(1), "value": m.props[expanded.group(1).lower()]}]
-                changes.append(row)
+                changes.append({"@odata.type": "#microsoft.graph.message", **self.project(m, select, expand)})
         if since:
             for mid, left_folder, seq in self.left:
                 if left_folder == fid and since < seq <= snapshot and (mid not in self.messages or self.messages[mid].folder != fid):
@@ -479,13 +479,7 @@ class GraphFake:
             return graph_error(400, "ErrorInvalidUrlQueryFilter", f"The query filter contains one or more invalid nodes: {flt}")
         pid, value = match.group(1).lower(), match.group(2)
         found = [m for m in self.messages.values() if m.props.get(pid) == value]
-        expand = re.fullmatch(r"singleValueExtendedProperties\(\$filter=id eq '([^']+)'\)", req.query.get("$expand", ""))
-        values = []
-        for m in found:
-            row = self.project(m, req.query.get("$select"))
-            if expand and expand.group(1).lower() in m.props:
-                row["singleValueExtendedProperties"] = [{"id": expand.group(1), "value": m.props[expand.group(1).lower()]}]
-            values.append(row)
+        values = [self.project(m, req.query.get("$select"), req.query.get("$expand")) for m in found]
         return ok({"@odata.context": f"{self.graph_url}/$metadata#users('{self.mailbox}')/messages", "value": values})
 
     def mime_of(self, m: FakeMessage) -> bytes:

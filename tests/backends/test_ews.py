@@ -9,7 +9,7 @@ import pytest
 from bot.backends.base import AuthenticationFailed, Outgoing, PermissionDenied, TransientBackendError
 from bot.parse import parse_message
 
-from .conftest import MAILBOX, MEMBER, RESIDENT, enquiry, ews_mailbox, ews_tokens, officer_reply, plain
+from .conftest import MAILBOX, MEMBER, RESIDENT, drain, enquiry, ews_mailbox, ews_tokens, officer_reply, plain
 
 
 def _outgoing(key: str = "b2" * 20) -> Outgoing:
@@ -20,13 +20,7 @@ def _outgoing(key: str = "b2" * 20) -> Outgoing:
 def test_sync_pages_with_the_sync_state_as_cursor(ews_fake) -> None:  # type: ignore[no-untyped-def]
     box = ews_mailbox(ews_fake)
     ids = [ews_fake.deliver(plain(n)) for n in range(5)]
-    seen, cursor, pages = [], None, 0
-    while True:
-        batch = box.fetch_new(cursor, 2)
-        seen += batch.items
-        cursor, pages = batch.cursor, pages + 1
-        if not batch.more:
-            break
+    seen, cursor, pages = drain(box.fetch_new, limit=2)
     assert pages == 3 and sorted(i.backend_id for i in seen) == sorted(ids)
     assert parse_message(seen[0].raw, seen[0].backend_id).subject.startswith("message ")
     assert all(i.received is not None and i.received.tzinfo for i in seen)
@@ -165,13 +159,7 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  
     box.send(_outgoing())  # our acknowledgement, saved in Sent Items with its key property
     ews_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
     assert len(ews_fake.in_folder("sentitems")) == 3
-    items, cursor, pages = [], None, 0
-    while True:
-        batch = box.fetch_sent(cursor, 1)
-        items += batch.items
-        cursor, pages = batch.cursor, pages + 1
-        if not batch.more:
-            break
+    items, cursor, pages = drain(box.fetch_sent, limit=1)
     assert pages == 3
     assert [parse_message(i.raw, i.backend_id).subject for i in items] == ["Re: Pothole 1", "Re: Pothole 2"]
     assert items[0].received is not None and items[0].received.hour == 10  # when it was sent

@@ -10,7 +10,7 @@ from bot.backends.msauth import client_credential
 from bot.backends.retry import RetryPolicy
 from bot.parse import parse_message
 
-from .conftest import GRAPH_SECRET_ENV, MAILBOX, MEMBER, RESIDENT, enquiry, graph_mailbox, officer_reply, plain
+from .conftest import GRAPH_SECRET_ENV, MAILBOX, MEMBER, RESIDENT, drain, enquiry, graph_mailbox, officer_reply, plain
 
 
 def _outgoing(key: str = "a1" * 20, reply_to: str | None = None) -> Outgoing:
@@ -18,20 +18,10 @@ def _outgoing(key: str = "a1" * 20, reply_to: str | None = None) -> Outgoing:
                     html="<p>Thank you.</p>", reply_to_backend_id=reply_to)
 
 
-def _drain(box, cursor=None, limit=50):  # type: ignore[no-untyped-def]
-    items, pages = [], 0
-    while True:
-        batch = box.fetch_new(cursor, limit)
-        items += batch.items
-        cursor, pages = batch.cursor, pages + 1
-        if not batch.more:
-            return items, cursor, pages
-
-
 def test_certificate_auth_token_is_cached_and_every_request_prefers_immutable_ids(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
     graph_fake.deliver(plain(1))
-    items, cursor, _ = _drain(box)
+    items, cursor, _ = drain(box.fetch_new)
     box.fetch_new(cursor, 50)
     box.mark_processed(items[0].backend_id)
     assert graph_fake.token_requests == 1, "one msal app, one token, reused from its cache"
@@ -62,7 +52,7 @@ def test_wrong_secret_and_unknown_certificate_fail_fast_with_aadsts_hint(graph_f
 def test_delta_paging_returns_each_message_once_then_nothing(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls, page_size=2)
     ids = [graph_fake.deliver(plain(n)) for n in range(5)]
-    items, cursor, pages = _drain(box)
+    items, cursor, pages = drain(box.fetch_new)
     assert pages == 3 and sorted(i.backend_id for i in items) == sorted(ids)
     assert all(i.received is not None and i.received.tzinfo for i in items)
     assert parse_message(items[0].raw, items[0].backend_id).subject.startswith("message ")
@@ -74,7 +64,7 @@ def test_delta_paging_returns_each_message_once_then_nothing(graph_fake, tls) ->
 def test_processed_category_is_set_and_the_change_is_not_refetched(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
     mid = graph_fake.deliver(plain(1), categories=["Red category"])
-    items, cursor, _ = _drain(box)
+    items, cursor, _ = drain(box.fetch_new)
     box.mark_processed(mid)
     assert graph_fake.messages[mid].categories == ["Red category", "MQ Processed"], "a person's categories are kept"
     box.mark_processed(mid)  # already there: no second PATCH
@@ -86,7 +76,7 @@ def test_processed_category_is_set_and_the_change_is_not_refetched(graph_fake, t
 def test_410_sync_state_not_found_restarts_with_resync(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
     box = graph_mailbox(graph_fake, tls)
     done = graph_fake.deliver(plain(1))
-    _, cursor, _ = _drain(box)
+    _, cursor, _ = drain(box.fetch_new)
     box.mark_processed(done)
     fresh = graph_fake.deliver(plain(2))
     graph_fake.expire_sync_state()
@@ -225,13 +215,8 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_f
     graph_fake.deliver(officer_reply(1), folder="sentitems", received="2026-11-20T10:00:00Z")
     box.send(_outgoing(reply_to=graph_fake.deliver(enquiry())))  # our acknowledgement lands in Sent Items too
     graph_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
-    items, cursor, pages = [], None, 0
-    while True:  # one item per page: the links must keep the $expand, or page 2's acknowledgement would pass
-        batch = box.fetch_sent(cursor, 1)
-        items += batch.items
-        cursor, pages = batch.cursor, pages + 1
-        if not batch.more:
-            break
+    # One item per page: the links must keep the $expand, or page 2's acknowledgement would pass.
+    items, cursor, pages = drain(box.fetch_sent, limit=1)
     assert pages >= 3
     subjects = [parse_message(i.raw, i.backend_id).subject for i in items]
     assert subjects == ["Re: Pothole 1", "Re: Pothole 2"]
@@ -242,7 +227,7 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_f
     sent_deltas = [r for r in graph_fake.requests if r.path.endswith("/messages/delta") and "sentitems" in r.path.lower()]
     assert sent_deltas and KEY_PROP in sent_deltas[0].query["$expand"]
     # The inbox's own round is separate and does not see sent mail.
-    assert [parse_message(i.raw, i.backend_id).subject for i in _drain(box)[0]] == ["Pothole on Weir Road outside number 14"]
+    assert [parse_message(i.raw, i.backend_id).subject for i in drain(box.fetch_new)[0]] == ["Pothole on Weir Road outside number 14"]
 
 
 def test_fetch_sent_restarts_its_round_when_the_sync_state_expires(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]

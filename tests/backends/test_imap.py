@@ -11,7 +11,7 @@ from bot.backends.base import AuthenticationFailed, BackendError, Outgoing, Tran
 from bot.backends.imap import KEYWORD, QUARANTINE_KEYWORD, SENDING_KEYWORD, ImapMailbox
 from bot.outgoing import KEY_HEADER, build_mime
 
-from .conftest import IMAP_PASSWORD_ENV, MAILBOX, MEMBER, plain
+from .conftest import IMAP_PASSWORD_ENV, MAILBOX, MEMBER, drain, plain
 from .mq_servers import PASSWORD
 
 
@@ -42,13 +42,8 @@ def test_empty_poll_then_new_mail_then_nothing(imap_mailbox: ImapMailbox, doveco
 def test_paging_with_limit(imap_mailbox: ImapMailbox, dovecot, imap_user) -> None:  # type: ignore[no-untyped-def]
     for n in range(5):
         dovecot.deliver(plain(n), user=imap_user)
-    seen, cursor, pages = [], None, 0
-    while True:
-        batch = imap_mailbox.fetch_new(cursor, 2)
-        seen += [i.backend_id for i in batch.items]
-        cursor, pages = batch.cursor, pages + 1
-        if not batch.more:
-            break
+    items, _, pages = drain(imap_mailbox.fetch_new, limit=2)
+    seen = [i.backend_id for i in items]
     assert len(seen) == len(set(seen)) == 5 and pages == 3
 
 
