@@ -159,6 +159,7 @@ def labels_of(state: MessageState) -> dict[str, Any]:
     labels: dict[str, Any] = {name: f.value for name, f in state.findings.items()}
     labels["complaint_about"] = state.kind("complaint")
     labels["interest_kind"] = state.kind("personal_interest")
+    labels["address_kind"] = state.kind("personal_address")  # webmail or business: staff corrections train on it
     labels["preexisting"] = state.preexisting
     return labels
 

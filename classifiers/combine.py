@@ -92,6 +92,9 @@ def role_cues(doc: Doc) -> Offsets:
     return found
 
 
+BUSINESS_KEY = "mq_business_sender"  # doc.user_data: a member wrote from a business address (classifiers/mail_providers.py)
+
+
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
     if label == "personal_interest":
         declared = float(min(len(declared_cues(doc)), 2))
@@ -103,7 +106,8 @@ def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
         # its score should count for less. The product lets the fit learn how much.
         backed = textcat_score if declared or kin or own or role else 0.0
         return [1.0, textcat_score, backed, declared, kin, own, role, float(min(len(revealed_cues(doc, "interest_weak")), 3)),
-                _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True), _n(doc, "interest_denied", 2, True)]
+                _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True), _n(doc, "interest_denied", 2, True),
+                float(bool(doc.user_data.get(BUSINESS_KEY)))]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]
     return [1.0, textcat_score, _n(doc, "request", 6), _n(doc, "no_action", 3)]
@@ -122,6 +126,9 @@ def fit(rows: Sequence[Sequence[float]], targets: Sequence[float], l2: float = 0
 
 def predict(weights: Sequence[float], row: Sequence[float]) -> float:
     # Plain Python: for six numbers numpy's call overhead costs more than the sum.
+    if len(weights) != len(row):
+        # A model trained with other features: map() would silently drop the extra ones.
+        raise ValueError(f"combiner has {len(weights)} weights for {len(row)} features: retrain the model (mqtriage train)")
     z = math.fsum(map(operator.mul, weights, row))
     return 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
 

@@ -52,6 +52,19 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "in"}, {"LOWER": "the"}, {"LOWER": "interests"}, {"LOWER": "of"}, {"LOWER": {"IN": ["transparency", "openness", "full"]}}],
         [{"LOWER": "i"}, {"LOWER": {"IN": ["have", "hold", "'ve", "’ve", "do", "did", "had"]}}, {"LOWER": {"IN": ["got", "have"]}, "OP": "?"}, {"LOWER": {"IN": ["an", "a"]}}, {"OP": "?"}, {"LOWER": "interest"}, {"LOWER": {"IN": ["in", "here", "to", "there", "as", "because", ",", "-", "—", "."]}}],
         [{"LOWER": "conflict"}, {"LOWER": "of"}, {"LOWER": "interest"}],
+        # "I'll declare it at committee", "declaring: I own shares" ("nothing to declare
+        # on this" is caught by interest_negated and does not count).
+        [{"LOWER": {"IN": ["declare", "declaring"]}}, {"LOWER": {"IN": ["it", "this", "at", "when", "my", "an", "a", "myself", "in", "on", ":", ",", "-", "—"]}}],
+        # "please treat my interest as declared", "given my interest".
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["interest", "interests"]}}],
+        # Withdrawing from the decision says there is a stake as plainly as declaring it:
+        # "I'll step back from any decision", "I will leave the room", "I won't vote on it".
+        [{"LOWER": {"IN": ["step", "stepping", "stepped", "stand", "standing"]}}, {"LOWER": {"IN": ["back", "aside"]}}],
+        [{"LOWER": {"IN": ["leave", "leaving", "left"]}}, {"LOWER": "the"}, {"LOWER": {"IN": ["room", "chamber"]}}],
+        [{"LOWER": {"IN": ["abstain", "abstaining", "recuse", "recusing"]}}],
+        [{"LOWER": {"IN": ["take", "taking"]}}, {"LOWER": {"IN": ["no", "any"]}}, {"LOWER": "part"}],
+        [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "be", "OP": "?"}, {"LOWER": {"IN": ["vote", "voting"]}}],
+        [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "be", "OP": "?"}, {"LOWER": {"IN": ["speak", "speaking"]}}, {"LOWER": {"IN": ["or", "and", "on", "for", "to", "at"]}}],
     ],
     "interest_register": [
         # "the employment entry on my register of interests is out of date", "how do I
@@ -88,6 +101,9 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["backs", "back", "backing", "overlooks", "overlook", "borders", "adjoins", "adjoining", "adjacent", "runs", "abuts", "serves"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
         [{"LOWER": {"IN": ["next", "opposite", "behind", "beside", "above", "below", "near"]}}, {"LOWER": {"IN": ["to", "from"]}, "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": OWNED}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["work", "worked"]}}, {"LOWER": {"IN": ["for", "at"]}}],
+        # "The Long Meadow next door is mine", "mine was one of the boats moved".
+        [{"LOWER": {"IN": ["is", "was", "are", "were", "'s", "’s"]}}, {"LOWER": "mine"}],
+        [{"LOWER": "mine"}, {"LOWER": {"IN": ["was", "is", "too", "included", "among"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["employer", "employers", "landlord", "tenants", "tenant", "customers", "clients", "staff", "lorries", "vans"]}}],
     ],
     "interest_weak": [

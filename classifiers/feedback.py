@@ -15,6 +15,7 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
     by_message: dict[int, dict[str, float]] = {}
     texts: dict[int, str] = {}
     members: dict[int, bool] = {}
+    business: dict[int, bool] = {}
     with store.session() as s:
         rows = s.execute(select(Correction, SeenMessage).join(SeenMessage, Correction.message_pk == SeenMessage.id).order_by(Correction.id))
         for corr, msg in rows:
@@ -24,4 +25,5 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
             labels[corr.field] = float(corr.new_value.lower() in ("true", "1", "yes"))
             texts[msg.id] = corr.text or f"{msg.excerpt}\n\n{msg.subject}"
             members[msg.id] = bool(msg.labels.get("sender_is_member", True))
-    return [TextExample(texts[pk], cats, members[pk]) for pk, cats in by_message.items()]
+            business[msg.id] = msg.labels.get("address_kind") == "business"
+    return [TextExample(texts[pk], cats, members[pk], business[pk]) for pk, cats in by_message.items()]

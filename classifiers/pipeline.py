@@ -86,6 +86,7 @@ class Detectors:
     def with_doc(self, message: Message, doc: Doc) -> Classification:
         """The findings for a message whose Doc the pipeline has made (its text stored under TEXT_KEY)."""
         is_member, personal, member = self.sender(message, self.directory)
+        doc.user_data[combine.BUSINESS_KEY] = personal.kind == "business"
         t = self.thresholds
         findings = {
             "sender_is_member": is_member,

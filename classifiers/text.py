@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 from bot.directory import Directory, Officer
 from bot.message import Message
 from classifiers.hits import cue_hits, doc_text, has_sentences
-from classifiers.combine import declared_cues, revealed_cues, role_cues
+from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import GatedPattern, gated
 from classifiers.registry import detector
@@ -175,10 +175,10 @@ class InterestDetector:
             return Finding("personal_interest", False, score, INTEREST)
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
-        evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2]) or (
-            classifier_evidence(doc, offset),
-        )
-        return Finding("personal_interest", True, score, INTEREST, evidence, kind=kind)
+        evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2])
+        if doc.user_data.get(BUSINESS_KEY) and message.sender:
+            evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)
+        return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind)
 
 
 @detector(COMPLAINT, "Dissatisfaction with an officer's conduct or with how a matter was handled; complaint_about from the officers roster and job titles.", ("complaint",))

@@ -12,14 +12,16 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example
 
 from classifiers import combine
-from classifiers.corpus import find_corpora, load_corpus
+from classifiers.corpus import Example as LabelledMessage, find_corpora, load_corpus
+from classifiers.mail_providers import is_consumer_mail
 from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline, model_text
 from classifiers.pipeline import text_for
 
@@ -43,6 +45,7 @@ class TextExample:
     text: str
     cats: dict[str, float]
     member: bool = True  # written by a councillor (only their interests count)
+    business: bool = False  # a councillor writing from a business address (classifiers/mail_providers.py)
 
     def training_cats(self) -> dict[str, float]:
         """The labels the classifier learns from this text.
@@ -58,12 +61,24 @@ class TextExample:
 
 
 def corpus_examples(root: Path) -> list[TextExample]:
-    out: list[TextExample] = []
-    for folder in find_corpora(root):
-        for ex in load_corpus(folder).examples:
-            cats = {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}
-            out.append(TextExample(text_for(ex.message), cats, bool(ex.labels["sender_is_member"])))
-    return out
+    return [text_example(ex) for folder in find_corpora(root) for ex in load_corpus(folder).examples]
+
+
+def text_example(ex: LabelledMessage) -> TextExample:
+    """A labelled corpus message as the classifier and the combiner see it."""
+    cats = {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}
+    member = bool(ex.labels["sender_is_member"])
+    sender = ex.message.sender
+    business = member and bool(ex.labels["personal_address"]) and sender is not None and not is_consumer_mail(sender.email)
+    return TextExample(text_for(ex.message), cats, member, business)
+
+
+def example_docs(nlp: Language, examples: Iterable[TextExample]) -> Iterator[Doc]:
+    """Docs for the combiner: the text through the pipeline, plus what the headers said."""
+    examples = list(examples)
+    for doc, e in zip(nlp.pipe((model_text(e.text) for e in examples), batch_size=64), examples):
+        doc.user_data[combine.BUSINESS_KEY] = e.business
+        yield doc
 
 
 def build_untrained() -> Language:
@@ -104,7 +119,7 @@ def out_of_fold_scores(train_examples: list[TextExample], folds: int = FOLDS) ->
 def train(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, float], dict[str, list[float]]]:
     oof = out_of_fold_scores(train_examples)
     nlp = fit_textcat(train_examples, epochs, seed)
-    docs = list(nlp.pipe((model_text(e.text) for e in train_examples), batch_size=64))
+    docs = list(example_docs(nlp, train_examples))
     weights = {}
     oof_combined: list[dict[str, float]] = [{} for _ in train_examples]
     for label in TEXT_LABELS:
@@ -115,14 +130,14 @@ def train(train_examples: list[TextExample], dev_examples: list[TextExample], ep
             oof_combined[i][label] = combine.predict(weights[label], r)
     # Thresholds from the dev split and the out-of-fold training scores together: a few
     # hundred dev messages alone move a threshold by whichever voice happens to be there.
-    dev_combined = combined_scores(nlp, weights, (e.text for e in dev_examples))
+    dev_combined = combined_scores(nlp, weights, dev_examples)
     thresholds = choose_thresholds(oof_combined + dev_combined, train_examples + dev_examples)
     return nlp, thresholds, weights
 
 
-def combined_scores(nlp: Language, weights: dict[str, list[float]], texts: Iterable[str]) -> list[dict[str, float]]:
+def combined_scores(nlp: Language, weights: dict[str, list[float]], examples: Iterable[TextExample]) -> list[dict[str, float]]:
     out = []
-    for doc in nlp.pipe((model_text(t) for t in texts), batch_size=64):
+    for doc in example_docs(nlp, examples):
         out.append({label: combine.predict(weights[label], combine.features(doc, label, doc.cats[label])) for label in TEXT_LABELS})
     return out
 

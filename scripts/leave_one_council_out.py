@@ -18,18 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
-from classifiers.train import TEXT_LABELS, TextExample, combined_scores, corpus_examples, train  # noqa: E402
-from classifiers.pipeline import text_for  # noqa: E402
+from classifiers.train import TextExample, combined_scores, corpus_examples, text_example, train  # noqa: E402
 
 LABEL = "personal_interest"
 
 
 def council_examples(folder: Path) -> list[tuple[str, TextExample]]:
-    out = []
-    for ex in load_corpus(folder).examples:
-        cats = {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}
-        out.append((ex.path.name, TextExample(text_for(ex.message), cats, bool(ex.labels["sender_is_member"]))))
-    return out
+    return [(ex.path.name, text_example(ex)) for ex in load_corpus(folder).examples]
 
 
 def main(names: list[str]) -> None:
@@ -40,7 +35,7 @@ def main(names: list[str]) -> None:
     for held in names or sorted(per):
         nlp, thresholds, weights = train([e for n, rows in per.items() if n != held for _, e in rows], dev)
         rows = per[held]
-        scores = combined_scores(nlp, weights, [e.text for _, e in rows])
+        scores = combined_scores(nlp, weights, [e for _, e in rows])
         tp = fp = fn = 0
         for (name, e), s in zip(rows, scores):
             predicted = e.member and s[LABEL] >= thresholds[LABEL]

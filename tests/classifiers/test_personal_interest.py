@@ -75,3 +75,37 @@ def test_a_mothers_matter_mid_sentence_is_not_the_writers_family(blank: Detector
 def test_a_denied_stake_is_not_counted(blank: Detectors) -> None:
     assert _cue_counts(blank, "It is not my land, whatever the rumours say. Who owns the verge?")["own"] == 0
     assert _cue_counts(blank, "It is my land, as it happens. Who owns the verge?")["own"] == 1
+
+
+def test_withdrawing_from_the_decision_and_my_interest_are_declarations(blank: Detectors) -> None:
+    for text in ("I'll step back from any decision on this one. Who takes the item instead?",
+                 "I will leave the room when the report comes to Cabinet. When is it due?",
+                 "Put me down as having an interest and I'll not be voting on it.",
+                 "Please treat my interest as declared. When does the consultation close?"):
+        assert _cue_counts(blank, text)["declared"] >= 1, text
+    assert _cue_counts(blank, "The resident does not speak English well. Could someone call her?")["declared"] == 0
+    assert _cue_counts(blank, "Before anyone asks, nothing to declare on this one. When is the hearing?")["declared"] == 0
+
+
+def test_saying_it_is_mine_reveals_a_stake(blank: Detectors) -> None:
+    assert _cue_counts(blank, "The Long Meadow next door is mine. Can planning tell me if the caravans have permission?")["own"] == 1
+    assert _cue_counts(blank, "Five boats were moved off their berths. Mine was one of them. Who told him to move them?")["own"] == 1
+    assert _cue_counts(blank, "A friend of mine asked about the caravans. Do they have permission?")["own"] == 0
+
+
+def test_a_business_address_is_evidence_only_when_an_interest_is_found(shipped: Detectors) -> None:
+    text = "Could you tell me when the new trade waste charges for shops on Pelham Lane start? We'd need to budget for it."
+    business = shipped.classify(msg(text, sender='"Cllr Jean Thirkettle" <jean@thirkettle-hardware.co.uk>'))
+    assert business.doc is not None and business.doc.user_data["mq_business_sender"] is True
+    f = business.findings["personal_interest"]
+    assert any(e.source == "header:From" for e in f.evidence) == f.value
+    webmail = shipped.classify(msg(text, sender='"Cllr Jean Thirkettle" <jean.thirkettle@gmail.com>'))
+    assert webmail.doc is not None and webmail.doc.user_data["mq_business_sender"] is False
+    assert webmail.findings["personal_interest"].score < f.score
+
+
+def test_a_model_trained_on_other_features_is_refused() -> None:
+    from classifiers import combine
+
+    with pytest.raises(ValueError, match="retrain"):
+        combine.predict([0.1, 0.2], [1.0, 0.5, 0.0])

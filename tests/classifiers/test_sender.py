@@ -57,3 +57,11 @@ def test_sign_off_with_apostrophe_hyphen_or_accent_still_matches(blank: Detector
 def test_no_member_surname_in_the_sign_off_is_no_match(blank: Detectors) -> None:
     detectors = _with_members(blank, "Tom Quayle")
     assert detectors.classify(msg("someone@example.net", "Please can you help?\n\nTom")).member is None
+
+
+def test_a_personal_address_says_whether_it_is_webmail_or_a_business(blank: Detectors) -> None:
+    webmail = blank.classify(msg('"Cllr. Gareth Pennock" <gareth.pennock71@Mail.BTInternet.com>')).findings["personal_address"]
+    business = blank.classify(msg('"Cllr. Gareth Pennock" <gareth@pennock-joinery.co.uk>')).findings["personal_address"]
+    assert (webmail.value, webmail.kind) == (True, "webmail")
+    assert (business.value, business.kind) == (True, "business")
+    assert blank.classify(msg("cllr.jean.thirkettle@brackenford.gov.uk")).findings["personal_address"].kind is None
