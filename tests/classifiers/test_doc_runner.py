@@ -1,4 +1,4 @@
-"""One Doc at a time gives exactly what ``nlp.pipe`` gives, and the runner knows when it cannot."""
+"""The stage-by-stage runner gives exactly what ``nlp.pipe`` gives, and knows when it cannot."""
 
 from __future__ import annotations
 
@@ -47,6 +47,11 @@ def test_shipped_pipeline_runs_one_doc_at_a_time_with_spacys_results() -> None:
         assert c1 == c2 and d1.text == d2.text
         assert [t.lemma_ for t in d1] == [t.lemma_ for t in d2]
         assert d1.user_data[HITS_KEY].spans == d2.user_data[HITS_KEY].spans
+    # Batch boundaries (one per text, a size that leaves a short last batch) change nothing.
+    for size in (1, 7):
+        again = list(runner(iter(pairs), batch_size=size))
+        assert [c for _, c in again] == [c for _, c in ours]
+        assert [d.cats for d, _ in again] == [d.cats for d, _ in ours]
 
 
 def test_falls_back_to_batches_without_kernels_or_with_other_components() -> None:
