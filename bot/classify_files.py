@@ -45,10 +45,9 @@ class FileClassifier:
     def from_config(cls, config: Config, detectors: Detectors | None = None) -> "FileClassifier":
         directory = load_directory(config)
         if detectors is None:
-            model = config.resolve(config.classifiers.model) if config.classifiers.model else None
-            detectors = Detectors.load(directory, model, config.classifiers.base_pipeline)
-        elif detectors.directory is not directory:
-            detectors = detectors.with_directory(directory)
+            detectors = Detectors.from_config(directory, config)
+        elif detectors.directory is not directory or detectors.thresholds != {**detectors.model_thresholds, **config.classifiers.thresholds}:
+            detectors = detectors.with_directory(directory, config.classifiers.thresholds)
         return cls(config, directory, detectors, Engine.from_config(config))
 
     def state_for(self, raw: bytes, name: str, fallback_received: datetime | None = None) -> MessageState:

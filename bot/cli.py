@@ -428,7 +428,8 @@ def train(obj: Ctx, train_dir: Path, dev_dir: Path, out: Path | None, with_corre
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable report.")
 @click.option("--corpus-config", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Use this config instead of each corpus folder's config.toml.")
 @click.option("--model", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Evaluate another model folder.")
-def evaluate(directory: Path, as_json: bool, corpus_config: Path | None, model: Path | None) -> None:
+@click.option("--suggest-thresholds", is_flag=True, help="Also print the per-label thresholds that would have scored best on these messages, for [classifiers] thresholds.")
+def evaluate(directory: Path, as_json: bool, corpus_config: Path | None, model: Path | None, suggest_thresholds: bool) -> None:
     """Per-label precision/recall/F1, macro-F1, complaint_about and sender-fact accuracy, due-date match, wrong files."""
     from bot.backends.base import BackendError  # noqa: F401
     from classifiers.evaluate import evaluate as run_evaluation
@@ -440,7 +441,7 @@ def evaluate(directory: Path, as_json: bool, corpus_config: Path | None, model: 
 
         detectors = Detectors.load(Directory((), "", (), ()), model)
     try:
-        report = run_evaluation(directory, detectors, corpus_config).as_dict()
+        report = run_evaluation(directory, detectors, corpus_config, suggest_thresholds).as_dict()
     except ConfigError as exc:
         click.echo(f"mqtriage: configuration error: {exc}", err=True)
         sys.exit(2)
@@ -456,6 +457,12 @@ def evaluate(directory: Path, as_json: bool, corpus_config: Path | None, model: 
     click.echo(f"sender facts accuracy {report['sender_facts_accuracy']}")
     if report["due_n"]:
         click.echo(f"due-date exact match {report['due_exact_match']} (n={report['due_n']})")
+    if suggest_thresholds:
+        # Chosen on the very messages just scored, so the figures above flatter them:
+        # measure them on later mail before relying on them.
+        click.echo("\nthresholds that would have scored best on these messages (check them on later mail):")
+        click.echo("[classifiers]")
+        click.echo("thresholds = { " + ", ".join(f"{k} = {v}" for k, v in report["suggested_thresholds"].items()) + " }")
     if report["wrong"]:
         click.echo(f"\n{len(report['wrong'])} file(s) with a wrong label:")
         for w in report["wrong"]:

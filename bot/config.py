@@ -193,6 +193,10 @@ class BotConfig(_Section):
 class ClassifiersConfig(_Section):
     model: Path | None = None
     base_pipeline: str = ""
+    # Per-label decision thresholds over the model's own (chosen on the corpus): a
+    # council whose mail has fewer interests or complaints than the corpus sets them
+    # from its own labelled history (`mqtriage evaluate --suggest-thresholds`).
+    thresholds: dict[Literal["enquiry", "personal_interest", "complaint"], Annotated[float, Field(gt=0, lt=1)]] = {}
 
 
 class RouteConfig(_Section):

@@ -53,7 +53,7 @@ def build_services(config: Config, mailbox: Mailbox, *, clock: Callable[[], date
         directory=directory,
         store=store or open_store(config, clock),
         mailbox=mailbox,
-        detectors=detectors or Detectors.load(directory, config.resolve(config.classifiers.model) if config.classifiers.model else None, config.classifiers.base_pipeline),
+        detectors=detectors or Detectors.from_config(directory, config),
         engine=Engine.from_config(config),
         renderer=Renderer(templates),
         clock=clock,

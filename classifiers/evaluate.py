@@ -8,11 +8,16 @@ from bot.classify_files import FileClassifier
 from classifiers.corpus import find_corpora, load_corpus
 from classifiers.findings import LABELS
 from classifiers.metrics import BinaryCounts, Report
+from classifiers.nlp import TEXT_LABELS
 from classifiers.pipeline import Detectors
+from classifiers.train import best_threshold
 
 
-def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path | None = None) -> Report:
+def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path | None = None, suggest_thresholds: bool = False) -> Report:
+    """Per-label counts over every corpus folder below ``root``; with ``suggest_thresholds``
+    also, per text label, the threshold that would have given the best F1 on these messages."""
     report = Report(labels={label: BinaryCounts() for label in LABELS})
+    scored: dict[str, list[tuple[float, bool]]] = {label: [] for label in TEXT_LABELS}
     for folder in find_corpora(root):
         corpus = load_corpus(folder, config_path)
         classifier = FileClassifier.from_config(corpus.config, detectors)
@@ -31,6 +36,8 @@ def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path |
                 report.complaint_about.add(ok)
                 if not ok and "complaint" not in wrong_labels:
                     wrong_labels.append("complaint_about")
+            for label in TEXT_LABELS:
+                scored[label].append((state.findings[label].score, bool(gold[label])))
             report.sender_facts.add(state.flag("sender_is_member") == bool(gold["sender_is_member"]) and state.flag("personal_address") == bool(gold["personal_address"]))
             if gold.get("due"):
                 predicted_due = state.deadline.due.isoformat() if state.deadline else None
@@ -47,4 +54,6 @@ def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path |
                     "scores": {k: round(state.findings[k].score, 3) for k in wrong_labels if k in state.findings},
                     "evidence": {k: [e.to_dict() for e in state.findings[k].evidence][:2] for k in wrong_labels if k in state.findings},
                 })
+    if suggest_thresholds:
+        report.suggested_thresholds = {label: best_threshold([s for s, _ in pairs], [g for _, g in pairs]) for label, pairs in scored.items()}
     return report

@@ -63,6 +63,7 @@ class Report:
     due: Accuracy = field(default_factory=Accuracy)
     wrong: list[dict[str, Any]] = field(default_factory=list)
     messages: int = 0
+    suggested_thresholds: dict[str, float] | None = None  # chosen on these same messages (evaluate --suggest-thresholds)
 
     @property
     def macro_f1(self) -> float:
@@ -79,7 +80,7 @@ class Report:
             "due_exact_match": _round(self.due.value),
             "due_n": self.due.total,
             "wrong": self.wrong,
-        }
+        } | ({"suggested_thresholds": self.suggested_thresholds} if self.suggested_thresholds is not None else {})
 
 
 def _round(value: float | None) -> float | None:

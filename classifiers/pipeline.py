@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import InitVar, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from bot.config import Config
 from bot.directory import Directory, Member
 from bot.message import Message
 from classifiers import combine
@@ -47,9 +48,11 @@ class Detectors:
     thresholds: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_THRESHOLDS))
     weights: dict[str, list[float]] = field(default_factory=dict)
     shared_runner: InitVar[DocRunner | None] = None  # another council's, for the same ``nlp``
+    model_thresholds: dict[str, float] = field(default_factory=dict)  # the model's own, before a council's overrides
     runner: DocRunner = field(init=False)
 
     def __post_init__(self, shared_runner: DocRunner | None) -> None:
+        self.model_thresholds = self.model_thresholds or dict(self.thresholds)
         self.sender = SenderDetector()
         self.third_party = ThirdPartyDetector()
         self.enquiry = EnquiryDetector()
@@ -58,13 +61,22 @@ class Detectors:
         self.runner = shared_runner or DocRunner(self.nlp)
 
     @classmethod
-    def load(cls, directory: Directory, model: Path | None = None, base: str = "") -> "Detectors":
-        nlp, thresholds, weights = load_pipeline(model, base)
-        return cls(nlp=nlp, directory=directory, thresholds={**DEFAULT_THRESHOLDS, **thresholds}, weights=weights)
+    def load(cls, directory: Directory, model: Path | None = None, base: str = "", thresholds: Mapping[str, float] | None = None) -> "Detectors":
+        """The model's pipeline, weights and thresholds; ``thresholds`` (a council's own) override the model's."""
+        nlp, chosen, weights = load_pipeline(model, base)
+        own = {**DEFAULT_THRESHOLDS, **chosen}
+        return cls(nlp=nlp, directory=directory, thresholds={**own, **(thresholds or {})}, weights=weights, model_thresholds=own)
 
-    def with_directory(self, directory: Directory) -> "Detectors":
-        """The same loaded model for another council's rosters (evaluation over corpora)."""
-        return Detectors(nlp=self.nlp, directory=directory, thresholds=self.thresholds, weights=self.weights, shared_runner=self.runner)
+    @classmethod
+    def from_config(cls, directory: Directory, config: Config) -> "Detectors":
+        settings = config.classifiers
+        model = config.resolve(settings.model) if settings.model else None
+        return cls.load(directory, model, settings.base_pipeline, settings.thresholds)
+
+    def with_directory(self, directory: Directory, thresholds: Mapping[str, float] | None = None) -> "Detectors":
+        """The same loaded model for another council's rosters and threshold overrides (evaluation over corpora)."""
+        return Detectors(nlp=self.nlp, directory=directory, thresholds={**self.model_thresholds, **(thresholds or {})}, weights=self.weights,
+                         shared_runner=self.runner, model_thresholds=self.model_thresholds)
 
     def score(self, doc: Doc, label: str, fallback: float) -> float:
         """The combined score when a trained model is loaded, else the rule score."""

@@ -12,7 +12,7 @@ import json
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import spacy
 from spacy.language import Language
@@ -148,24 +148,27 @@ def scores(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
 
 def choose_thresholds(predicted: list[dict[str, float]], examples: list[TextExample]) -> dict[str, float]:
     """Per label, the threshold with the best F1 over these scored examples."""
-    predicted = [dict(p) for p in predicted]
-    for p, e in zip(predicted, examples):
-        if not e.member:
-            p["personal_interest"] = 0.0  # as the detector: never an interest unless a member wrote
     thresholds: dict[str, float] = {}
     for label in TEXT_LABELS:
-        best = (0.0, 0.5)
-        for step in range(5, 96):
-            t = step / 100
-            tp = sum(1 for p, e in zip(predicted, examples) if p[label] >= t and e.cats[label])
-            fp = sum(1 for p, e in zip(predicted, examples) if p[label] >= t and not e.cats[label])
-            fn = sum(1 for p, e in zip(predicted, examples) if p[label] < t and e.cats[label])
-            f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
-            # ties go to the threshold nearest 0.5: the least tuned to these examples
-            if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
-                best = (f1, t)
-        thresholds[label] = best[1]
+        # As the detector: never an interest unless a member wrote.
+        scores = [0.0 if label == "personal_interest" and not e.member else p[label] for p, e in zip(predicted, examples)]
+        thresholds[label] = best_threshold(scores, [bool(e.cats[label]) for e in examples])
     return thresholds
+
+
+def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> float:
+    """The threshold (0.05–0.95 in steps of 0.01) with the best F1; ties go to the one
+    nearest 0.5, the least tuned to these examples."""
+    best = (0.0, 0.5)
+    for step in range(5, 96):
+        t = step / 100
+        tp = sum(1 for s, g in zip(scores, gold) if s >= t and g)
+        fp = sum(1 for s, g in zip(scores, gold) if s >= t and not g)
+        fn = sum(1 for s, g in zip(scores, gold) if s < t and g)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
+            best = (f1, t)
+    return best[1]
 
 
 def save(nlp: Language, thresholds: dict[str, float], weights: dict[str, list[float]], out: Path = MODEL_DIR) -> None:

@@ -39,6 +39,8 @@ def test_mode_defaults_to_shadow(config_dir: Path) -> None:
         (('backend = "maildir"', 'backend = "imap"'), "mailbox.imap: section [mailbox.imap] is required"),
         (("[storage]", "[storage]\npassword = 'hunter2'"), "secrets are never read from the config file"),
         (("[council]", "[council"), "not valid TOML"),
+        (("[council]", "[classifiers]\nthresholds = { interest = 0.6 }\n[council]"), "classifiers.thresholds.interest"),
+        (("[council]", "[classifiers]\nthresholds = { complaint = 1.5 }\n[council]"), "classifiers.thresholds.complaint: Input should be less than 1"),
     ],
 )
 def test_bad_config_names_file_and_key(config_dir: Path, change: tuple[str, str], expected: str) -> None:
