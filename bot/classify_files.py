@@ -46,7 +46,7 @@ class FileClassifier:
         directory = load_directory(config)
         if detectors is None:
             detectors = Detectors.from_config(directory, config)
-        elif detectors.directory is not directory or detectors.thresholds != {**detectors.model_thresholds, **config.classifiers.thresholds}:
+        else:  # the loaded model, with this config's rosters (always a new Directory) and thresholds
             detectors = detectors.with_directory(directory, config.classifiers.thresholds)
         return cls(config, directory, detectors, Engine.from_config(config))
 

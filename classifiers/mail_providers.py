@@ -33,3 +33,8 @@ def is_consumer_mail(address: str) -> bool:
     """Whether an address is on a consumer provider (subdomains included: mail.btinternet.com)."""
     domain = address.rpartition("@")[2].lower().rstrip(".")
     return any(domain == d or domain.endswith("." + d) for d in CONSUMER_DOMAINS)
+
+
+def outside_address_kind(address: str) -> str:
+    """``webmail`` or ``business``, for an address outside the council's domains."""
+    return "webmail" if is_consumer_mail(address) else "business"

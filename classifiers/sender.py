@@ -11,7 +11,7 @@ from __future__ import annotations
 from bot.directory import Directory, Member, name_letters, normalise_name
 from bot.message import Message
 from classifiers.findings import Evidence, Finding
-from classifiers.mail_providers import is_consumer_mail
+from classifiers.mail_providers import outside_address_kind
 from classifiers.registry import detector
 
 NAME = "mq.sender.v1"
@@ -35,9 +35,7 @@ class SenderDetector:
         personal = member is not None and outside
         # "webmail" (a consumer provider) or "business" (any other outside domain): the
         # interest detector weighs the second (classifiers/mail_providers.py).
-        kind = None
-        if personal and message.sender:
-            kind = "webmail" if is_consumer_mail(message.sender.email) else "business"
+        kind = outside_address_kind(message.sender.email) if personal and message.sender else None
         personal_finding = Finding(
             "personal_address", personal, 1.0 if personal else 0.0, NAME,
             (Evidence("header:From", message.sender.email, detail=f"outside the council's domains ({kind} address)"),) if personal and message.sender else (),

@@ -21,7 +21,7 @@ from spacy.training import Example
 
 from classifiers import combine
 from classifiers.corpus import Example as LabelledMessage, find_corpora, load_corpus
-from classifiers.mail_providers import is_consumer_mail
+from classifiers.mail_providers import outside_address_kind
 from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline, model_text
 from classifiers.pipeline import text_for
 
@@ -69,7 +69,7 @@ def text_example(ex: LabelledMessage) -> TextExample:
     cats = {label: float(bool(ex.labels[label])) for label in TEXT_LABELS}
     member = bool(ex.labels["sender_is_member"])
     sender = ex.message.sender
-    business = member and bool(ex.labels["personal_address"]) and sender is not None and not is_consumer_mail(sender.email)
+    business = member and bool(ex.labels["personal_address"]) and sender is not None and outside_address_kind(sender.email) == "business"
     return TextExample(text_for(ex.message), cats, member, business)
 
 
