@@ -117,6 +117,13 @@ def out_of_fold_scores(train_examples: list[TextExample], folds: int = FOLDS) ->
 
 
 def train(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, float], dict[str, list[float]]]:
+    nlp, weights, calibration = fit(train_examples, dev_examples, epochs, seed)
+    return nlp, choose_thresholds(*calibration), weights
+
+
+def fit(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, list[float]], tuple[list[dict[str, float]], list[TextExample]]]:
+    """The classifier and the combiner's weights, with the scored examples the thresholds
+    are chosen on (the out-of-fold training scores and the dev split)."""
     oof = out_of_fold_scores(train_examples)
     nlp = fit_textcat(train_examples, epochs, seed)
     docs = list(example_docs(nlp, train_examples))
@@ -131,8 +138,7 @@ def train(train_examples: list[TextExample], dev_examples: list[TextExample], ep
     # Thresholds from the dev split and the out-of-fold training scores together: a few
     # hundred dev messages alone move a threshold by whichever voice happens to be there.
     dev_combined = combined_scores(nlp, weights, dev_examples)
-    thresholds = choose_thresholds(oof_combined + dev_combined, train_examples + dev_examples)
-    return nlp, thresholds, weights
+    return nlp, weights, (oof_combined + dev_combined, train_examples + dev_examples)
 
 
 def combined_scores(nlp: Language, weights: dict[str, list[float]], examples: Iterable[TextExample]) -> list[dict[str, float]]:

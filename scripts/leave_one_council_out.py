@@ -1,16 +1,21 @@
 """Leave-one-council-out estimate of ``personal_interest`` on voices the model never saw.
 
-Run by hand (about a minute per training council):  python scripts/leave_one_council_out.py [COUNCIL ...]
+Run by hand (about three minutes per training council):
+    python scripts/leave_one_council_out.py [--scores FILE.jsonl] [COUNCIL ...]
 
 For each training council in turn: train on the others (same seed, thresholds from the
 dev split and the out-of-fold scores, exactly as ``mqtriage train``), then score that
 council. Unlike the test split, its errors may be read and used to improve the cues:
 they are training data. Prints each wrong file with its score, then per-council and
-total precision/recall counts and F1.
+total precision/recall counts and F1. ``--scores`` also writes, per council, every
+``personal_interest`` score with its gold label: of the held-out council and of the
+examples its threshold was chosen on, so another way of choosing thresholds can be
+judged without training again.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -18,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
-from classifiers.train import TextExample, combined_scores, corpus_examples, text_example, train  # noqa: E402
+from classifiers.train import TextExample, choose_thresholds, combined_scores, corpus_examples, fit, text_example  # noqa: E402
 
 LABEL = "personal_interest"
 
@@ -27,15 +32,25 @@ def council_examples(folder: Path) -> list[tuple[str, TextExample]]:
     return [(ex.path.name, text_example(ex)) for ex in load_corpus(folder).examples]
 
 
-def main(names: list[str]) -> None:
+def scored(scores: list[dict[str, float]], examples: list[TextExample]) -> list[list]:
+    """[score, gold] for each member's message (the only ones the label asks about)."""
+    return [[round(s[LABEL], 5), bool(e.cats[LABEL])] for s, e in zip(scores, examples) if e.member]
+
+
+def main(names: list[str], scores_out: Path | None = None) -> None:
     folders = {f.name: f for f in find_corpora(ROOT / "corpus" / "train")}
     dev = corpus_examples(ROOT / "corpus" / "dev")
     per = {name: council_examples(folder) for name, folder in folders.items()}
     total = [0, 0, 0]
     for held in names or sorted(per):
-        nlp, thresholds, weights = train([e for n, rows in per.items() if n != held for _, e in rows], dev)
+        nlp, weights, calibration = fit([e for n, rows in per.items() if n != held for _, e in rows], dev)
+        thresholds = choose_thresholds(*calibration)
         rows = per[held]
         scores = combined_scores(nlp, weights, [e for _, e in rows])
+        if scores_out:
+            record = {"council": held, "threshold": thresholds[LABEL], "held": scored(scores, [e for _, e in rows]), "calibration": scored(*calibration)}
+            with scores_out.open("a") as out:
+                out.write(json.dumps(record) + "\n")
         tp = fp = fn = 0
         for (name, e), s in zip(rows, scores):
             predicted = e.member and s[LABEL] >= thresholds[LABEL]
@@ -50,4 +65,8 @@ def main(names: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    args = sys.argv[1:]
+    out = None
+    if args[:1] == ["--scores"]:
+        out, args = Path(args[1]), args[2:]
+    main(args, out)
