@@ -353,24 +353,24 @@ def token_at_char(Doc doc, int char):
     return lo
 
 
-cdef void doc_ngram_keys(Doc doc, int ngram_size, vector[uint64_t]& keys) noexcept:
-    """A Doc's word ids and n-gram hashes, sorted (duplicates kept: they are the counts)."""
+cdef void doc_ngram_keys(Doc doc, int ngram_size, bint lemmas, vector[uint64_t]& keys) noexcept:
+    """A Doc's word (or lemma) ids and n-gram hashes, sorted (duplicates kept: they are the counts)."""
     cdef int n = doc.length
     cdef int i, size
     keys.clear()
     keys.reserve(n * max(1, ngram_size))
     for i in range(n):
-        keys.push_back(doc.c[i].lex.orth)
+        keys.push_back(doc.c[i].lemma if lemmas else doc.c[i].lex.orth)
     for size in range(2, ngram_size + 1):
         for i in range(n - (size - 1)):
             keys.push_back(hash64(&keys[i], size * sizeof(uint64_t), 0))
     sort(keys.begin(), keys.end())
 
 
-def bow_ngrams(docs, int ngram_size):
-    """thinc's ``extract_ngrams`` forward for ``attr=ORTH``, in one pass per Doc.
+def bow_ngrams(docs, int ngram_size, bint lemmas=False):
+    """thinc's ``extract_ngrams`` forward for ``attr=ORTH`` (``attr=LEMMA`` with ``lemmas``), in one pass per Doc.
 
-    Per Doc: the word ids and the MurmurHash64A of every run of 2..``ngram_size`` ids
+    Per Doc: the word (or lemma) ids and the MurmurHash64A of every run of 2..``ngram_size`` ids
     (thinc's ``ops.ngrams``), sorted, with their counts (``numpy.unique``). Returns the
     concatenated keys (uint64), counts (float32) and per-Doc lengths (int32), exactly
     what spaCy's layer hands to ``SparseLinear``.
@@ -382,7 +382,7 @@ def bow_ngrams(docs, int ngram_size):
     cdef int count, distinct
     cdef size_t m, j
     for doc in docs:
-        doc_ngram_keys(doc, ngram_size, keys)
+        doc_ngram_keys(doc, ngram_size, lemmas, keys)
         distinct = 0
         j = 0
         m = keys.size()
@@ -452,10 +452,11 @@ cdef class BowScorer:
     cdef int n_out
     cdef uint32_t length
     cdef int ngram_size
+    cdef bint lemmas
     cdef vector[uint64_t] keys
     cdef vector[float] scores
 
-    def __init__(self, W, b, int n_out, int length, int ngram_size):
+    def __init__(self, W, b, int n_out, int length, int ngram_size, bint lemmas=False):
         cdef const float[::1] w_view = W
         cdef const float[::1] b_view = b
         if w_view.shape[0] != n_out * length or b_view.shape[0] != n_out:
@@ -469,6 +470,7 @@ cdef class BowScorer:
         self.n_out = n_out
         self.length = length
         self.ngram_size = ngram_size
+        self.lemmas = lemmas
         self.scores.resize(n_out)
 
     def __call__(self, Doc doc):
@@ -481,7 +483,7 @@ cdef class BowScorer:
         cdef float* scores = self.scores.data()
         cdef const float* w1
         cdef const float* w2
-        doc_ngram_keys(doc, self.ngram_size, self.keys)
+        doc_ngram_keys(doc, self.ngram_size, self.lemmas, self.keys)
         for clas in range(self.n_out):
             scores[clas] = self.b[clas]
         m = self.keys.size()

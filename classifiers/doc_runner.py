@@ -19,7 +19,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable, Iterable, Iterator
 
-from spacy.attrs import ORTH
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
@@ -30,7 +30,7 @@ from classifiers.lemmas import FastLookupLemmatizer
 
 Step = Callable[[Doc], Any]
 
-# The layer tree of spacy.TextCatBOW.v3 (and mq.TextCatBOW.v1) with a logistic output:
+# The layer tree of spacy.TextCatBOW.v3 (and mq.TextCatBOW.v1, v2) with a logistic output:
 # the one architecture whose arithmetic BowScorer repeats.
 BOW_LOGISTIC = "with_cpu(extract_ngrams>>resizable(sparse_linear))>>with_cpu(logistic)"
 PER_DOC_COMPONENTS = (FastLookupLemmatizer, CueMarker)
@@ -43,13 +43,13 @@ def bow_scorer(textcat: TextCategorizer, kernels: Any) -> Step | None:
         return None
     layers = {node.name: node for node in model.walk()}
     ngrams, linear = layers["extract_ngrams"], layers["sparse_linear"]
-    if ngrams.attrs.get("attr") != ORTH or linear.attrs.get("v1_indexing", True):
+    if ngrams.attrs.get("attr") not in (ORTH, LEMMA) or linear.attrs.get("v1_indexing", True):
         return None
     labels = tuple(textcat.labels)
     n_out, length = linear.get_dim("nO"), linear.get_dim("length")
     if n_out != len(labels):
         return None
-    scorer = kernels.BowScorer(linear.get_param("W"), linear.get_param("b"), n_out, length, ngrams.attrs["ngram_size"])
+    scorer = kernels.BowScorer(linear.get_param("W"), linear.get_param("b"), n_out, length, ngrams.attrs["ngram_size"], ngrams.attrs["attr"] == LEMMA)
 
     def set_cats(doc: Doc) -> Doc:
         doc.cats.update(zip(labels, scorer(doc)))

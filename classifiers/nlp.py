@@ -15,7 +15,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
-import classifiers.bow  # noqa: F401  registers mq.TextCatBOW.v1
+import classifiers.bow  # noqa: F401  registers mq.TextCatBOW.v1 and v2
 import classifiers.cues  # noqa: F401  registers mq_cues_v1
 import classifiers.lemmas  # noqa: F401  registers mq_lookup_lemmatizer_v1
 from classifiers.combine import load_weights
@@ -68,6 +68,9 @@ def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Langua
         if base:
             # Keep our trained textcat, but take tagging/parsing from the council's pipeline.
             pretrained = base_pipeline(base)
+            # The classifier reads the lookup lemmas it was trained on, not the ones the
+            # council's pipeline makes (a rule lemmatizer's differ): ours run just before it.
+            pretrained.add_pipe("lemmatizer", name="mq_lemmatizer", source=nlp)
             pretrained.add_pipe("textcat_multilabel", source=nlp)
             return pretrained, thresholds, weights
         return nlp, thresholds, weights
