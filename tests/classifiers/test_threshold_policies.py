@@ -1,0 +1,35 @@
+"""``scripts/compare_threshold_policies.py``: each policy picks its threshold from the rows it claims to."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from tests.conftest import ROOT
+
+_spec = importlib.util.spec_from_file_location("compare_threshold_policies", ROOT / "scripts" / "compare_threshold_policies.py")
+assert _spec and _spec.loader
+policies_module = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(policies_module)
+
+
+def _rows(cut: float, positives: int, negatives: int) -> list[tuple[float, bool]]:
+    """Scores that separate perfectly at ``cut``: positives just above it, negatives just below."""
+    return [(round(cut + 0.02 + i * 0.001, 3), True) for i in range(positives)] + [(round(cut - 0.03 - i * 0.001, 3), False) for i in range(negatives)]
+
+
+def test_dev_only_reads_only_the_dev_rows() -> None:
+    training, dev = _rows(0.30, 40, 60), _rows(0.70, 10, 10)
+    choose = policies_module.policies(len(dev))
+    assert abs(choose["dev only"](training + dev) - 0.70) <= 0.03
+    # With every row, the many training rows win: the best F1 sits lower.
+    assert choose["best F1"](training + dev) < 0.70
+
+
+def test_prior_shift_moves_the_threshold_only_when_the_shares_differ() -> None:
+    training = _rows(0.40, 30, 70) + [(0.45, False), (0.35, True)]  # some overlap, so the best point is not the whole range
+    same_share = _rows(0.40, 3, 7)
+    rarer = _rows(0.40, 1, 9)
+    choose_same = policies_module.policies(len(same_share))
+    assert abs(choose_same["prior shift"](training + same_share) - choose_same["best F1"](training + same_share)) < 0.01
+    choose_rarer = policies_module.policies(len(rarer))
+    assert choose_rarer["prior shift"](training + rarer) > choose_rarer["best F1"](training + rarer) + 0.02
