@@ -1,6 +1,6 @@
 """Leave-one-council-out estimate of ``personal_interest`` on voices the model never saw.
 
-Run by hand (about three minutes per training council):
+Run by hand (one to three minutes per training council on one core):
     python scripts/leave_one_council_out.py [--scores FILE.jsonl] [COUNCIL ...]
 
 For each training council in turn: train on the others (same seed, thresholds from the
