@@ -511,14 +511,14 @@ def classifiers_list() -> None:
     import classifiers.recipients  # noqa: F401
     import classifiers.sender  # noqa: F401
     import classifiers.text  # noqa: F401
-    from classifiers.nlp import MODEL_DIR
+    from classifiers.nlp import MODEL_DIR, textcat_architecture
     from classifiers.registry import DETECTORS
 
     for info in DETECTORS.values():
         click.echo(f"  {info.name:<28} {'/'.join(info.labels):<36} {info.description}")
     click.echo(f"  {'mq_lookup_lemmatizer_v1':<28} {'(spaCy component)':<36} spaCy's lookup lemmas (spacy-lookups-data), applied through token arrays.")
     click.echo(f"  {'mq_cues_v1':<28} {'(spaCy component)':<36} Matcher-language token patterns (compiled matcher, or regexes without the kernels) marking the evidence for each label.")
-    click.echo(f"  {'textcat_multilabel':<28} {'(spaCy component)':<36} Trained on the project corpus; model in {MODEL_DIR}")
+    click.echo(f"  {'textcat_multilabel':<28} {'(spaCy component)':<36} Trained on the project corpus ({textcat_architecture(MODEL_DIR)}); model in {MODEL_DIR}")
 
 
 def entrypoint() -> None:

@@ -54,6 +54,15 @@ def base_pipeline(name: str) -> Language:
     return nlp
 
 
+def textcat_architecture(model_dir: Path) -> str:
+    """The classifier's registered architecture in a saved model (``mq.TextCatBOW.v2``), or "no model"."""
+    config_path = model_dir / "config.cfg"
+    if not config_path.exists():
+        return "no model"
+    config = spacy.util.load_config(config_path, interpolate=False)
+    return str(config["components"]["textcat_multilabel"]["model"]["@architectures"])
+
+
 def load_pipeline(model_dir: Path | None = None, base: str = "") -> tuple[Language, dict[str, float], dict[str, list[float]]]:
     """The shipped (or configured) model and its per-label thresholds.
 
