@@ -1,7 +1,7 @@
-"""Ways of choosing the ``personal_interest`` threshold, judged on leave-one-council-out scores.
+"""Ways of choosing a label's threshold, judged on leave-one-council-out scores.
 
 Run by hand, after ``scripts/leave_one_council_out.py --scores FILE.jsonl``:
-    python scripts/compare_threshold_policies.py FILE.jsonl
+    python scripts/compare_threshold_policies.py FILE.jsonl [LABEL]   (default personal_interest)
 
 For each held-out council, each policy picks a threshold from the scores that council's
 fold chose its threshold on (the out-of-fold training scores, then the dev split), and
@@ -10,8 +10,11 @@ is scored on the held-out council. Nothing is trained again. The policies:
 - ``best F1`` (what ``mqtriage train`` does): the best F1 over all calibration scores;
 - ``dev only``: the best F1 over the dev split alone (unseen voices, but few of them);
 - ``dev weighted xK``: the dev split counted K times;
-- ``prior shift``: ``best F1``, moved for the dev split's share of interests rather than
-  the calibration set's (the same posterior odds, re-weighted by the ratio of the priors).
+- ``prior shift``: ``best F1``, moved for the dev split's share of positives rather than
+  the calibration set's (the same posterior odds, re-weighted by the ratio of the priors);
+- ``near-best middle (E)``: of the thresholds whose F1 is within E of the best, the
+  middle one: where the F1 curve is flat, the single best point is chosen by a few
+  messages, the middle of the plateau by all of them.
 """
 
 from __future__ import annotations
@@ -26,8 +29,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.train import best_threshold, corpus_examples  # noqa: E402
-
-LABEL = "personal_interest"
 Scored = list[tuple[float, bool]]
 
 
@@ -48,17 +49,34 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
     def weighted(k: int) -> Callable[[Scored], float]:
         return lambda rows: best(rows + rows[-n_dev:] * (k - 1))
 
+    def near_best_middle(margin: float) -> Callable[[Scored], float]:
+        def choose(rows: Scored) -> float:
+            grid = [step / 100 for step in range(5, 96)]
+            f1s = [f1_at(rows, t) for t in grid]
+            near = [t for t, f in zip(grid, f1s) if f >= max(f1s) - margin]
+            return near[len(near) // 2]
+
+        return choose
+
     def prior_shift(rows: Scored) -> float:
         shift = logit(share(rows[-n_dev:])) - logit(share(rows))
         return 1 / (1 + math.exp(-(logit(best(rows)) - shift)))
 
-    return {"best F1": best, "dev only": lambda rows: best(rows[-n_dev:]), "dev weighted x4": weighted(4), "dev weighted x8": weighted(8), "prior shift": prior_shift}
+    return {"best F1": best, "dev only": lambda rows: best(rows[-n_dev:]), "dev weighted x4": weighted(4), "dev weighted x8": weighted(8), "prior shift": prior_shift,
+            "near-best middle (0.005)": near_best_middle(0.005), "near-best middle (0.01)": near_best_middle(0.01)}
 
 
-def main(path: Path) -> None:
-    folds = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-    n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if e.member)
-    print(f"{len(folds)} held-out councils; dev split: {n_dev} members' messages")
+def f1_at(rows: Scored, t: float) -> float:
+    tp = sum(1 for s, g in rows if s >= t and g)
+    fp = sum(1 for s, g in rows if s >= t and not g)
+    fn = sum(1 for s, g in rows if s < t and g)
+    return 2 * tp / max(1, 2 * tp + fp + fn)
+
+
+def main(path: Path, label: str) -> None:
+    folds = [json.loads(line)["labels"][label] for line in path.read_text().splitlines() if line.strip()]
+    n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if e.member or label != "personal_interest")
+    print(f"{label}: {len(folds)} held-out councils; the dev split's part of each calibration set: {n_dev} messages")
     for name, choose in policies(n_dev).items():
         tp = fp = fn = 0
         chosen = []
@@ -72,4 +90,4 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), sys.argv[2] if len(sys.argv) > 2 else "personal_interest")

@@ -7,10 +7,10 @@ For each training council in turn: train on the others (same seed, thresholds fr
 dev split and the out-of-fold scores, exactly as ``mqtriage train``), then score that
 council. Unlike the test split, its errors may be read and used to improve the cues:
 they are training data. Prints each wrong file with its score, then per-council and
-total precision/recall counts and F1. ``--scores`` also writes, per council, every
-``personal_interest`` score with its gold label: of the held-out council and of the
-examples its threshold was chosen on, so another way of choosing thresholds can be
-judged without training again.
+total precision/recall counts and F1. ``--scores`` also writes, per council and per
+label, every score with its gold label: of the held-out council and of the examples its
+threshold was chosen on, so another way of choosing thresholds can be judged without
+training again (``scripts/compare_threshold_policies.py``).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
+from classifiers.nlp import TEXT_LABELS  # noqa: E402
 from classifiers.train import TextExample, choose_thresholds, combined_scores, corpus_examples, fit, text_example  # noqa: E402
 
 LABEL = "personal_interest"
@@ -32,9 +33,9 @@ def council_examples(folder: Path) -> list[tuple[str, TextExample]]:
     return [(ex.path.name, text_example(ex)) for ex in load_corpus(folder).examples]
 
 
-def scored(scores: list[dict[str, float]], examples: list[TextExample]) -> list[list]:
-    """[score, gold] for each member's message (the only ones the label asks about)."""
-    return [[round(s[LABEL], 5), bool(e.cats[LABEL])] for s, e in zip(scores, examples) if e.member]
+def scored(label: str, scores: list[dict[str, float]], examples: list[TextExample]) -> list[list]:
+    """[score, gold] for each message the label asks about (for an interest, members' only)."""
+    return [[round(s[label], 5), bool(e.cats[label])] for s, e in zip(scores, examples) if e.member or label != "personal_interest"]
 
 
 def main(names: list[str], scores_out: Path | None = None) -> None:
@@ -48,7 +49,9 @@ def main(names: list[str], scores_out: Path | None = None) -> None:
         rows = per[held]
         scores = combined_scores(nlp, weights, [e for _, e in rows])
         if scores_out:
-            record = {"council": held, "threshold": thresholds[LABEL], "held": scored(scores, [e for _, e in rows]), "calibration": scored(*calibration)}
+            held_examples = [e for _, e in rows]
+            labels = {label: {"threshold": thresholds[label], "held": scored(label, scores, held_examples), "calibration": scored(label, *calibration)} for label in TEXT_LABELS}
+            record = {"council": held, "labels": labels}
             with scores_out.open("a") as out:
                 out.write(json.dumps(record) + "\n")
         tp = fp = fn = 0

@@ -33,3 +33,14 @@ def test_prior_shift_moves_the_threshold_only_when_the_shares_differ() -> None:
     assert abs(choose_same["prior shift"](training + same_share) - choose_same["best F1"](training + same_share)) < 0.01
     choose_rarer = policies_module.policies(len(rarer))
     assert choose_rarer["prior shift"](training + rarer) > choose_rarer["best F1"](training + rarer) + 0.02
+
+
+def test_near_best_middle_takes_the_middle_of_a_flat_stretch() -> None:
+    # Perfectly separated between 0.30 and 0.60: every threshold in that gap scores F1 1.0.
+    rows = [(0.62 + i * 0.001, True) for i in range(20)] + [(0.28 - i * 0.001, False) for i in range(20)]
+    choose = policies_module.policies(0)
+    assert choose["best F1"](rows) == 0.5  # ties go to the one nearest 0.5
+    assert abs(choose["near-best middle (0.005)"](rows) - 0.45) <= 0.011  # the middle of 0.29–0.62
+    # One stray negative at 0.55 makes 0.56–0.62 the single best stretch.
+    stray = rows + [(0.55, False)]
+    assert 0.56 <= choose["near-best middle (0.005)"](stray) <= 0.62
