@@ -14,7 +14,7 @@ itself. ``tests/classifiers/test_bow.py`` checks both give the same keys, counts
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from spacy.attrs import LEMMA, ORTH
 from spacy.ml.extract_ngrams import extract_ngrams
@@ -68,7 +68,7 @@ def with_kernels(model: Model, ngram_size: int, kernels: Any) -> Model:
     return model
 
 
-def _replace_ngrams(model: Model, make: Any) -> None:
+def _replace_ngrams(model: Model, make: Callable[[Model], Model]) -> None:
     for node in model.walk():
         for i, layer in enumerate(node.layers):
             if layer.name == "extract_ngrams" and layer.attrs.get("attr") in ATTRS.values():

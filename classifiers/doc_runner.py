@@ -19,11 +19,12 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable, Iterable, Iterator
 
-from spacy.attrs import LEMMA, ORTH
+from spacy.attrs import LEMMA
 from spacy.language import Language
 from spacy.pipeline import TextCategorizer
 from spacy.tokens import Doc
 
+from classifiers.bow import ATTRS as COMPILED_ATTRS
 from classifiers.cues import CueMarker
 from classifiers.kernels import KERNELS
 from classifiers.lemmas import FastLookupLemmatizer
@@ -43,7 +44,7 @@ def bow_scorer(textcat: TextCategorizer, kernels: Any) -> Step | None:
         return None
     layers = {node.name: node for node in model.walk()}
     ngrams, linear = layers["extract_ngrams"], layers["sparse_linear"]
-    if ngrams.attrs.get("attr") not in (ORTH, LEMMA) or linear.attrs.get("v1_indexing", True):
+    if ngrams.attrs.get("attr") not in COMPILED_ATTRS.values() or linear.attrs.get("v1_indexing", True):
         return None
     labels = tuple(textcat.labels)
     n_out, length = linear.get_dim("nO"), linear.get_dim("length")

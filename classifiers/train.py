@@ -166,16 +166,23 @@ def choose_thresholds(predicted: list[dict[str, float]], examples: list[TextExam
     return thresholds
 
 
-def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> float:
-    """The threshold (0.05–0.95 in steps of 0.01) with the best F1; ties go to the one
-    nearest 0.5, the least tuned to these examples."""
-    best = (0.0, 0.5)
+def f1_by_threshold(scores: Sequence[float], gold: Sequence[bool]) -> list[tuple[float, float]]:
+    """(threshold, F1) for each threshold from 0.05 to 0.95 in steps of 0.01."""
+    curve = []
     for step in range(5, 96):
         t = step / 100
         tp = sum(1 for s, g in zip(scores, gold) if s >= t and g)
         fp = sum(1 for s, g in zip(scores, gold) if s >= t and not g)
         fn = sum(1 for s, g in zip(scores, gold) if s < t and g)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        curve.append((t, 2 * tp / (2 * tp + fp + fn) if tp else 0.0))
+    return curve
+
+
+def best_threshold(scores: Sequence[float], gold: Sequence[bool]) -> float:
+    """The threshold with the best F1 (``f1_by_threshold``); ties go to the one nearest
+    0.5, the least tuned to these examples."""
+    best = (0.0, 0.5)
+    for t, f1 in f1_by_threshold(scores, gold):
         if f1 > best[0] + 1e-9 or (abs(f1 - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
             best = (f1, t)
     return best[1]

@@ -28,7 +28,9 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from classifiers.train import best_threshold, corpus_examples  # noqa: E402
+from classifiers.metrics import BinaryCounts  # noqa: E402
+from classifiers.train import best_threshold, corpus_examples, f1_by_threshold  # noqa: E402
+
 Scored = list[tuple[float, bool]]
 
 
@@ -51,9 +53,9 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
 
     def near_best_middle(margin: float) -> Callable[[Scored], float]:
         def choose(rows: Scored) -> float:
-            grid = [step / 100 for step in range(5, 96)]
-            f1s = [f1_at(rows, t) for t in grid]
-            near = [t for t, f in zip(grid, f1s) if f >= max(f1s) - margin]
+            curve = f1_by_threshold([s for s, _ in rows], [g for _, g in rows])
+            top = max(f for _, f in curve)
+            near = [t for t, f in curve if f >= top - margin]
             return near[len(near) // 2]
 
         return choose
@@ -66,27 +68,21 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
             "near-best middle (0.005)": near_best_middle(0.005), "near-best middle (0.01)": near_best_middle(0.01)}
 
 
-def f1_at(rows: Scored, t: float) -> float:
-    tp = sum(1 for s, g in rows if s >= t and g)
-    fp = sum(1 for s, g in rows if s >= t and not g)
-    fn = sum(1 for s, g in rows if s < t and g)
-    return 2 * tp / max(1, 2 * tp + fp + fn)
-
 
 def main(path: Path, label: str) -> None:
     folds = [json.loads(line)["labels"][label] for line in path.read_text().splitlines() if line.strip()]
     n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if e.member or label != "personal_interest")
     print(f"{label}: {len(folds)} held-out councils; the dev split's part of each calibration set: {n_dev} messages")
     for name, choose in policies(n_dev).items():
-        tp = fp = fn = 0
+        counts = BinaryCounts()  # as `mqtriage evaluate` counts
         chosen = []
         for fold in folds:
             t = choose([(s, bool(g)) for s, g in fold["calibration"]])
             chosen.append(t)
             for s, g in fold["held"]:
-                tp, fp, fn = tp + (s >= t and g), fp + (s >= t and not g), fn + (s < t and g)
-        f1 = 2 * tp / max(1, 2 * tp + fp + fn)
-        print(f"{name:18s} F1 {f1:.3f}  P {tp / max(1, tp + fp):.3f}  R {tp / max(1, tp + fn):.3f}  (tp {tp}, fp {fp}, fn {fn}; thresholds {min(chosen):.2f}–{max(chosen):.2f})")
+                counts.add(s >= t, bool(g))
+        c = counts
+        print(f"{name:18s} F1 {c.f1:.3f}  P {c.precision:.3f}  R {c.recall:.3f}  (tp {c.tp}, fp {c.fp}, fn {c.fn}; thresholds {min(chosen):.2f}–{max(chosen):.2f})")
 
 
 if __name__ == "__main__":
