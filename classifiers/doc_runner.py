@@ -5,7 +5,7 @@ once. Our default pipeline has no such component: the lookup lemmatizer and the 
 marker are per-token loops, and the bag-of-words classifier is a sparse sum per Doc
 that the compiled ``BowScorer`` does directly, so thinc's layers would spend more on
 call overhead than on the sum. What batching still buys is locality: the tokenizer's
-rules and cache, the cue tables and the classifier's 3 MB weight table each stay in
+rules and cache, the cue tables and the classifier's weight rows each stay in
 the CPU cache while a stage runs over the whole batch (measured: ≈10 % faster than
 taking each text through every stage in turn). So, when every component is one of
 these, the runner tokenizes a batch, runs each step over it and yields the Docs;

@@ -36,7 +36,11 @@ TEXTCAT_CONFIG = {
         "exclusive_classes": False,
         "ngram_size": 2,
         "no_output_layer": False,
-        "length": 262144,
+        # 2**20 hash buckets rather than spaCy's 2**18: the training corpus has about
+        # 96,000 distinct lemmas and lemma bigrams, so with 2**18 about one in six shared
+        # a weight with another; with 2**20 about one in twenty. On LOCO this alone
+        # raised personal_interest 0.875 → 0.882 and complaint 0.944 → 0.951 (RESULTS).
+        "length": 1048576,
     },
 }
 
