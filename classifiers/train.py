@@ -36,10 +36,12 @@ TEXTCAT_CONFIG = {
         "exclusive_classes": False,
         "ngram_size": 2,
         "no_output_layer": False,
-        # 2**20 hash buckets rather than spaCy's 2**18: the training corpus has about
-        # 96,000 distinct lemmas and lemma bigrams, so with 2**18 about one in six shared
-        # a weight with another; with 2**20 about one in twenty. On LOCO this alone
-        # raised personal_interest 0.875 → 0.882 and complaint 0.944 → 0.951 (RESULTS).
+        # 2**20 weight rows rather than spaCy's 2**18. SparseLinear puts each n-gram in
+        # two hashed rows; the training corpus has about 96,000 distinct lemmas and lemma
+        # bigrams, so with 2**18 about half of those rows were shared with another n-gram
+        # (both rows for about one n-gram in four), with 2**20 about one in six (both: one
+        # in thirty-five). On LOCO this alone raised personal_interest 0.875 → 0.882 and
+        # complaint 0.944 → 0.951 (bench/RESULTS.md).
         "length": 1048576,
     },
 }
