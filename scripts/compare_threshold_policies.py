@@ -68,20 +68,18 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
             "near-best middle (0.005)": near_best_middle(0.005), "near-best middle (0.01)": near_best_middle(0.01)}
 
 
-
 def main(path: Path, label: str) -> None:
     folds = [json.loads(line)["labels"][label] for line in path.read_text().splitlines() if line.strip()]
-    n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if e.member or label != "personal_interest")
+    n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if label in e.training_cats())  # the messages the label asks about
     print(f"{label}: {len(folds)} held-out councils; the dev split's part of each calibration set: {n_dev} messages")
     for name, choose in policies(n_dev).items():
-        counts = BinaryCounts()  # as `mqtriage evaluate` counts
+        c = BinaryCounts()  # as `mqtriage evaluate` counts
         chosen = []
         for fold in folds:
             t = choose([(s, bool(g)) for s, g in fold["calibration"]])
             chosen.append(t)
             for s, g in fold["held"]:
-                counts.add(s >= t, bool(g))
-        c = counts
+                c.add(s >= t, bool(g))
         print(f"{name:18s} F1 {c.f1:.3f}  P {c.precision:.3f}  R {c.recall:.3f}  (tp {c.tp}, fp {c.fp}, fn {c.fn}; thresholds {min(chosen):.2f}–{max(chosen):.2f})")
 
 

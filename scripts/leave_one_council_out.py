@@ -34,8 +34,8 @@ def council_examples(folder: Path) -> list[tuple[str, TextExample]]:
 
 
 def scored(label: str, scores: list[dict[str, float]], examples: list[TextExample]) -> list[list]:
-    """[score, gold] for each message the label asks about (for an interest, members' only)."""
-    return [[round(s[label], 5), bool(e.cats[label])] for s, e in zip(scores, examples) if e.member or label != "personal_interest"]
+    """[score, gold] for each message the label asks about (for an interest, members' only: ``training_cats``)."""
+    return [[round(s[label], 5), bool(e.cats[label])] for s, e in zip(scores, examples) if label in e.training_cats()]
 
 
 def main(names: list[str], scores_out: Path | None = None) -> None:
