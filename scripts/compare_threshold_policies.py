@@ -7,11 +7,12 @@ For each held-out council, each policy picks a threshold from the scores that co
 fold chose its threshold on (the out-of-fold training scores, then the dev split), and
 is scored on the held-out council. Nothing is trained again. The policies:
 
-- ``best F1`` (what ``mqtriage train`` does): the best F1 over all calibration scores;
+- ``best F1`` (what ``mqtriage train`` does for complaints and enquiries): the best F1 over
+  all calibration scores;
 - ``dev only``: the best F1 over the dev split alone (unseen voices, but few of them);
 - ``dev weighted xK``: the dev split counted K times;
-- ``prior shift``: ``best F1``, moved for the dev split's share of positives rather than
-  the calibration set's (the same posterior odds, re-weighted by the ratio of the priors);
+- ``prior shift`` (what it does for personal interests, ``train.PRIOR_SHIFTED``): ``best
+  F1``, moved for the dev split's share of positives rather than the calibration set's (the same posterior odds, re-weighted by the ratio of the priors);
 - ``near-best middle (E)``: of the thresholds whose F1 is within E of the best, the
   middle one: where the F1 curve is flat, the single best point is chosen by a few
   messages, the middle of the plateau by all of them.
@@ -20,7 +21,6 @@ is scored on the held-out council. Nothing is trained again. The policies:
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Callable
@@ -29,17 +29,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.metrics import BinaryCounts  # noqa: E402
+from classifiers import train  # noqa: E402
 from classifiers.train import best_threshold, corpus_examples, f1_by_threshold  # noqa: E402
 
 Scored = list[tuple[float, bool]]
 
 
-def logit(p: float) -> float:
-    return math.log(p / (1 - p))
-
-
 def share(rows: Scored) -> float:
-    return sum(g for _, g in rows) / len(rows)
+    return train.share([g for _, g in rows])
 
 
 def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
@@ -61,8 +58,7 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
         return choose
 
     def prior_shift(rows: Scored) -> float:
-        shift = logit(share(rows[-n_dev:])) - logit(share(rows))
-        return 1 / (1 + math.exp(-(logit(best(rows)) - shift)))
+        return train.prior_shift(best(rows), share(rows), share(rows[-n_dev:]))
 
     return {"best F1": best, "dev only": lambda rows: best(rows[-n_dev:]), "dev weighted x4": weighted(4), "dev weighted x8": weighted(8), "prior shift": prior_shift,
             "near-best middle (0.005)": near_best_middle(0.005), "near-best middle (0.01)": near_best_middle(0.01)}

@@ -45,12 +45,12 @@ def main(names: list[str], scores_out: Path | None = None) -> None:
     total = [0, 0, 0]
     for held in names or sorted(per):
         nlp, weights, calibration = fit([e for n, rows in per.items() if n != held for _, e in rows], dev)
-        thresholds = choose_thresholds(*calibration)
+        thresholds = choose_thresholds(calibration)
         rows = per[held]
         scores = combined_scores(nlp, weights, [e for _, e in rows])
         if scores_out:
             held_examples = [e for _, e in rows]
-            labels = {label: {"threshold": thresholds[label], "held": scored(label, scores, held_examples), "calibration": scored(label, *calibration)} for label in TEXT_LABELS}
+            labels = {label: {"threshold": thresholds[label], "held": scored(label, scores, held_examples), "calibration": scored(label, calibration.scores, calibration.examples)} for label in TEXT_LABELS}
             record = {"council": held, "labels": labels}
             with scores_out.open("a") as out:
                 out.write(json.dumps(record) + "\n")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.config import load_config
 from bot.directory import load_directory
 from bot.parse import parse_message
 from classifiers.evaluate import evaluate
 from classifiers.pipeline import Detectors
-from classifiers.train import best_threshold
+from classifiers.train import Calibration, TextExample, best_threshold, choose_thresholds, prior_shift
 from tests.conftest import ROOT, write_config
 
 ENQUIRY = b"From: cllr.jean.thirkettle@brackenford.gov.uk\nTo: memberqueries@brackenford.gov.uk\nSubject: Pelham Lane\n\nCould you tell me when the verges on Pelham Lane will be cut?\n"
@@ -47,3 +49,33 @@ def test_suggested_thresholds_score_at_least_as_well_on_the_same_messages() -> N
     again = evaluate(folder, tuned)
     for label in suggested:
         assert again.labels[label].f1 >= report.labels[label].f1 - 1e-9, label
+
+
+def _calibration(training: list[tuple[float, bool]], dev: list[tuple[float, bool]]) -> Calibration:
+    """Interest and complaint scored alike, so the two labels differ only by their policy."""
+    rows = training + dev
+    examples = [TextExample("text", {"enquiry": 1.0, "personal_interest": float(g), "complaint": float(g)}) for _, g in rows]
+    scores = [{"enquiry": 0.9, "personal_interest": s, "complaint": s} for s, _ in rows]
+    return Calibration(scores, examples, len(dev))
+
+
+def _separable(cut: float, positives: int, negatives: int) -> list[tuple[float, bool]]:
+    return [(cut + 0.03 + i * 0.001, True) for i in range(positives)] + [(cut - 0.03 - i * 0.001, False) for i in range(negatives)]
+
+
+def test_prior_shift_raises_the_interest_threshold_when_dev_interests_are_rarer() -> None:
+    # Some overlap around 0.4, so the best point is one threshold, not a whole plateau.
+    training = _separable(0.40, 30, 70) + [(0.45, False), (0.35, True)]
+    plain_best = best_threshold([s for s, _ in training + _separable(0.40, 1, 9)], [g for _, g in training + _separable(0.40, 1, 9)])
+    rarer = choose_thresholds(_calibration(training, _separable(0.40, 1, 9)))
+    assert rarer["complaint"] == plain_best  # complaints keep the plain best F1
+    assert rarer["personal_interest"] > plain_best + 0.02
+    same = choose_thresholds(_calibration(training, _separable(0.40, 3, 7)))
+    assert abs(same["personal_interest"] - same["complaint"]) < 0.01
+
+
+def test_prior_shift_keeps_the_decision_when_the_shares_are_equal_and_moves_with_the_odds() -> None:
+    assert prior_shift(0.3, 0.2, 0.2) == 0.3
+    # Positives half as common in odds (0.25 → 1/7 odds 1/3 → 1/6): the threshold's odds double.
+    odds = lambda p: p / (1 - p)  # noqa: E731
+    assert odds(prior_shift(0.5, 0.25, 1 / 7)) == pytest.approx(2.0, rel=1e-3)
