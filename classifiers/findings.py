@@ -30,7 +30,11 @@ class Evidence:
         return {k: v for k, v in asdict(self).items() if v not in (None, "")}
 
 
-@dataclass(frozen=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__, which made
+# the six or seven findings of every message cost about 10 µs more (a few per cent of
+# classify, bench/RESULTS.md). Findings are values all the same: rules read them and
+# record their own reasons, nothing assigns to one after the detector returns it.
+@dataclass(slots=True)
 class Finding:
     label: str
     value: bool

@@ -32,7 +32,13 @@ CONSUMER_DOMAINS: frozenset[str] = frozenset(
 def is_consumer_mail(address: str) -> bool:
     """Whether an address is on a consumer provider (subdomains included: mail.btinternet.com)."""
     domain = address.rpartition("@")[2].lower().rstrip(".")
-    return any(domain == d or domain.endswith("." + d) for d in CONSUMER_DOMAINS)
+    # The domain and each parent (mail.btinternet.com, btinternet.com, com) looked up in
+    # the set: a few hashes instead of a suffix test against every provider.
+    while domain:
+        if domain in CONSUMER_DOMAINS:
+            return True
+        domain = domain.partition(".")[2]
+    return False
 
 
 def outside_address_kind(address: str) -> str:

@@ -16,6 +16,7 @@ from classifiers.registry import detector
 
 NAME = "mq.third_party_cc.v1"
 _COPIED = re.compile(r"\b(I('ve| have)?|I am|I'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}", re.I)
+_COPIED_NEEDLES = ("cop", "cc", "included")  # every match of _COPIED holds one (classifiers/gated.py)
 
 
 def recipient_kind(address: Address, directory: Directory) -> str:
@@ -36,6 +37,15 @@ def sender_addresses(message: Message, directory: Directory) -> set[str]:
         if member:
             own.add(member.email)
     return own
+
+
+def _copied_statement(text: str) -> re.Match[str] | None:
+    """ "I've copied in the resident": searched on the text as written (the evidence
+    quotes it), once a look at the lower-cased text says it can match at all."""
+    lowered = text.lower()
+    if not any(needle in lowered for needle in _COPIED_NEEDLES):
+        return None
+    return _COPIED.search(text)
 
 
 @detector(NAME, "Recipients other than the mailbox and the sending member, each classified as outside party, officer, councillor or unknown internal.", ("third_party_cc",))
@@ -60,7 +70,7 @@ class ThirdPartyDetector:
                 extra.append({"address": addr.email, "kind": kind, "header": header})
                 evidence.append(Evidence(source=f"header:{header}", text=addr.email, detail=kind))
         value = sender_is_member and bool(extra)
-        supporting = _COPIED.search(message.new_text) if value else None
+        supporting = _copied_statement(message.new_text) if value else None
         if supporting:
             evidence.append(Evidence("body", supporting.group(0), supporting.start(), supporting.end(), "supporting statement"))
         return Finding(
