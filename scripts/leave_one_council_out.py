@@ -15,6 +15,7 @@ training again (``scripts/compare_threshold_policies.py``).
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -68,8 +69,12 @@ def main(names: list[str], scores_out: Path | None = None) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    out = None
-    if args[:1] == ["--scores"]:
-        out, args = Path(args[1]), args[2:]
-    main(args, out)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--scores", type=Path, help="also write every fold's scores here (JSON lines, appended)")
+    parser.add_argument("councils", nargs="*", help="training councils to leave out in turn (default: all)")
+    args = parser.parse_args()
+    known = {f.name for f in find_corpora(ROOT / "corpus" / "train")}
+    unknown = sorted(set(args.councils) - known)
+    if unknown:
+        parser.error(f"not training councils under corpus/train: {', '.join(unknown)}")
+    main(args.councils, args.scores)
