@@ -193,7 +193,8 @@ def choose_thresholds(calibration: Calibration) -> dict[str, float]:
 
 
 def share(gold: Sequence[bool]) -> float:
-    return sum(gold) / len(gold)
+    """The share of positives; 0.0 for no examples at all."""
+    return sum(gold) / len(gold) if gold else 0.0
 
 
 def prior_shift(threshold: float, calibration_share: float, target_share: float) -> float:
@@ -208,6 +209,10 @@ def prior_shift(threshold: float, calibration_share: float, target_share: float)
     miss); for complaints it was behind on LOCO (0.945 against 0.951), so they keep the
     plain best F1 (bench/RESULTS.md).
     """
+    if not (0.0 < calibration_share < 1.0 and 0.0 < target_share < 1.0):
+        # No positives (or nothing else) on one side, as in a dev split without interests:
+        # there are no odds to re-weight, so the best-F1 threshold stands.
+        return threshold
     shift = _logit(target_share) - _logit(calibration_share)
     return round(1 / (1 + math.exp(-(_logit(threshold) - shift))), 4)
 

@@ -12,7 +12,8 @@ is scored on the held-out council. Nothing is trained again. The policies:
 - ``dev only``: the best F1 over the dev split alone (unseen voices, but few of them);
 - ``dev weighted xK``: the dev split counted K times;
 - ``prior shift`` (what it does for personal interests, ``train.PRIOR_SHIFTED``): ``best
-  F1``, moved for the dev split's share of positives rather than the calibration set's (the same posterior odds, re-weighted by the ratio of the priors);
+  F1``, moved for the dev split's share of positives rather than the calibration set's
+  (the same posterior odds, re-weighted by the ratio of the priors);
 - ``near-best middle (E)``: of the thresholds whose F1 is within E of the best, the
   middle one: where the F1 curve is flat, the single best point is chosen by a few
   messages, the middle of the plateau by all of them.

@@ -79,3 +79,14 @@ def test_prior_shift_keeps_the_decision_when_the_shares_are_equal_and_moves_with
     # Positives half as common in odds (0.25 → 1/7 odds 1/3 → 1/6): the threshold's odds double.
     odds = lambda p: p / (1 - p)  # noqa: E731
     assert odds(prior_shift(0.5, 0.25, 1 / 7)) == pytest.approx(2.0, rel=1e-3)
+
+
+def test_prior_shift_leaves_the_threshold_when_one_side_has_no_positives() -> None:
+    # A dev split without interests (or a calibration set of nothing but): no odds to move.
+    assert prior_shift(0.34, 0.3, 0.0) == 0.34
+    assert prior_shift(0.34, 1.0, 0.2) == 0.34
+    training = _separable(0.40, 30, 70)
+    no_dev_interests = choose_thresholds(_calibration(training, _separable(0.40, 0, 10)))
+    assert no_dev_interests["personal_interest"] == no_dev_interests["complaint"]
+    no_dev = choose_thresholds(_calibration(training, []))
+    assert no_dev["personal_interest"] == no_dev["complaint"]
