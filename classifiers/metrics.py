@@ -23,6 +23,10 @@ class BinaryCounts:
         else:
             self.tn += 1
 
+    def __add__(self, other: "BinaryCounts") -> "BinaryCounts":
+        """Counts pooled over two sets of messages (councils, folds)."""
+        return BinaryCounts(self.tp + other.tp, self.fp + other.fp, self.fn + other.fn, self.tn + other.tn)
+
     @property
     def precision(self) -> float:
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else (1.0 if not self.fn else 0.0)

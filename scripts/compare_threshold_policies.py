@@ -65,18 +65,37 @@ def policies(n_dev: int) -> dict[str, Callable[[Scored], float]]:
             "near-best middle (0.005)": near_best_middle(0.005), "near-best middle (0.01)": near_best_middle(0.01)}
 
 
+def load_folds(path: Path, label: str) -> dict[str, dict]:
+    """Council → that fold's ``{"threshold", "held", "calibration"}`` for one label."""
+    records = (json.loads(line) for line in path.read_text().splitlines() if line.strip())
+    return {r["council"]: r["labels"][label] for r in records}
+
+
+def dev_count(label: str) -> int:
+    """How many dev messages the label asks about: the dev split's part of each calibration set."""
+    return sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if label in e.training_cats())
+
+
+def held_counts(fold: dict, choose: Callable[[Scored], float]) -> tuple[BinaryCounts, float]:
+    """The held-out council's counts (as ``mqtriage evaluate`` counts) at the threshold the policy picks."""
+    t = choose([(s, bool(g)) for s, g in fold["calibration"]])
+    c = BinaryCounts()
+    for s, g in fold["held"]:
+        c.add(s >= t, bool(g))
+    return c, t
+
+
 def main(path: Path, label: str) -> None:
-    folds = [json.loads(line)["labels"][label] for line in path.read_text().splitlines() if line.strip()]
-    n_dev = sum(1 for e in corpus_examples(ROOT / "corpus" / "dev") if label in e.training_cats())  # the messages the label asks about
+    folds = list(load_folds(path, label).values())
+    n_dev = dev_count(label)
     print(f"{label}: {len(folds)} held-out councils; the dev split's part of each calibration set: {n_dev} messages")
     for name, choose in policies(n_dev).items():
-        c = BinaryCounts()  # as `mqtriage evaluate` counts
+        c = BinaryCounts()  # pooled over the councils
         chosen = []
         for fold in folds:
-            t = choose([(s, bool(g)) for s, g in fold["calibration"]])
+            counts, t = held_counts(fold, choose)
             chosen.append(t)
-            for s, g in fold["held"]:
-                c.add(s >= t, bool(g))
+            c += counts
         print(f"{name:18s} F1 {c.f1:.3f}  P {c.precision:.3f}  R {c.recall:.3f}  (tp {c.tp}, fp {c.fp}, fn {c.fn}; thresholds {min(chosen):.2f}–{max(chosen):.2f})")
 
 

@@ -10,7 +10,8 @@ they are training data. Prints each wrong file with its score, then per-council 
 total precision/recall counts and F1. ``--scores`` also writes, per council and per
 label, every score with its gold label: of the held-out council and of the examples its
 threshold was chosen on, so another way of choosing thresholds can be judged without
-training again (``scripts/compare_threshold_policies.py``).
+training again (``scripts/compare_threshold_policies.py``), and two runs compared council
+by council (``scripts/compare_loco_runs.py``).
 """
 
 from __future__ import annotations
