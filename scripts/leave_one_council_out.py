@@ -1,7 +1,7 @@
 """Leave-one-council-out estimate of ``personal_interest`` on voices the model never saw.
 
 Run by hand (one to three minutes per training council on one core):
-    python scripts/leave_one_council_out.py [--scores FILE.jsonl] [COUNCIL ...]
+    python scripts/leave_one_council_out.py [--scores FILE.jsonl] [--also-train FOLDER]... [COUNCIL ...]
 
 For each training council in turn: train on the others (same seed, thresholds from the
 dev split and the out-of-fold scores, exactly as ``mqtriage train``), then score that
@@ -40,13 +40,21 @@ def scored(label: str, scores: list[dict[str, float]], examples: list[TextExampl
     return [[round(s[label], 5), bool(e.cats[label])] for s, e in zip(scores, examples) if label in e.training_cats()]
 
 
-def main(names: list[str], scores_out: Path | None = None) -> None:
+def fold_training(per: dict[str, list[tuple[str, TextExample]]], held: str, also: list[TextExample]) -> list[TextExample]:
+    """What the fold that leaves ``held`` out trains on: every other training council, then
+    the candidate folders (never held out themselves, so the councils compare with a run
+    without them)."""
+    return [e for n, rows in per.items() if n != held for _, e in rows] + also
+
+
+def main(names: list[str], scores_out: Path | None = None, also_train: list[Path] | None = None) -> None:
     folders = {f.name: f for f in find_corpora(ROOT / "corpus" / "train")}
     dev = corpus_examples(ROOT / "corpus" / "dev")
     per = {name: council_examples(folder) for name, folder in folders.items()}
+    also = [e for folder in also_train or [] for _, e in council_examples(folder)]
     total = [0, 0, 0]
     for held in names or sorted(per):
-        nlp, weights, calibration = fit([e for n, rows in per.items() if n != held for _, e in rows], dev)
+        nlp, weights, calibration = fit(fold_training(per, held, also), dev)
         thresholds = choose_thresholds(calibration)
         rows = per[held]
         scores = combined_scores(nlp, weights, [e for _, e in rows])
@@ -73,9 +81,15 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scores", type=Path, help="also write every fold's scores here (JSON lines, appended)")
     parser.add_argument("councils", nargs="*", help="training councils to leave out in turn (default: all)")
+    parser.add_argument("--also-train", type=Path, action="append", default=[], metavar="FOLDER",
+                        help="a corpus folder added to every fold's training, never held out: a candidate council, judged "
+                             "against a run without it (scripts/compare_loco_runs.py); repeatable")
     args = parser.parse_args()
+    for folder in args.also_train:
+        if not (folder / "labels.jsonl").is_file():
+            parser.error(f"--also-train {folder}: no labels.jsonl there (not a corpus folder)")
     known = {f.name for f in find_corpora(ROOT / "corpus" / "train")}
     unknown = sorted(set(args.councils) - known)
     if unknown:
         parser.error(f"not training councils under corpus/train: {', '.join(unknown)}")
-    main(args.councils, args.scores)
+    main(args.councils, args.scores, args.also_train)
