@@ -26,6 +26,16 @@ class GatedPattern:
         """The first match in lower-cased text (the needles are looked for as they are)."""
         return self.pattern.search(lowered) if self.may_match(lowered) else None
 
+    def search_text(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
+        """The first match in text as written, case-insensitively: on the lower-cased text
+        (several times faster than re.IGNORECASE), whose offsets are the text's, unless
+        lower-casing changed the length; then on the text itself. Quote ``text`` at the
+        match's offsets, not the match's own string."""
+        lowered = text.lower() if lowered is None else lowered
+        if len(lowered) == len(text):
+            return self.search(lowered)
+        return re.compile(self.pattern.pattern, re.I).search(text) if self.may_match(lowered) else None
+
 
 def gated(pattern: str, *needles: str) -> GatedPattern:
     return GatedPattern(re.compile(pattern), needles)

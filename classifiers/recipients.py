@@ -7,16 +7,16 @@ evidence only, never the decision.
 
 from __future__ import annotations
 
-import re
 
 from bot.directory import Directory
 from bot.message import Address, Message
 from classifiers.findings import Evidence, Finding
+from classifiers.gated import gated
 from classifiers.registry import detector
 
 NAME = "mq.third_party_cc.v1"
-_COPIED = re.compile(r"\b(I('ve| have)?|I am|I'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}", re.I)
-_COPIED_NEEDLES = ("cop", "cc", "included")  # every match of _COPIED holds one (classifiers/gated.py)
+# "I've copied in the resident" (lower case: searched case-insensitively by GatedPattern).
+_COPIED = gated(r"\b(i('ve| have)?|i am|i'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}", "cop", "cc", "included")
 
 
 def recipient_kind(address: Address, directory: Directory) -> str:
@@ -37,15 +37,6 @@ def sender_addresses(message: Message, directory: Directory) -> set[str]:
         if member:
             own.add(member.email)
     return own
-
-
-def _copied_statement(text: str) -> re.Match[str] | None:
-    """ "I've copied in the resident": searched on the text as written (the evidence
-    quotes it), once a look at the lower-cased text says it can match at all."""
-    lowered = text.lower()
-    if not any(needle in lowered for needle in _COPIED_NEEDLES):
-        return None
-    return _COPIED.search(text)
 
 
 @detector(NAME, "Recipients other than the mailbox and the sending member, each classified as outside party, officer, councillor or unknown internal.", ("third_party_cc",))
@@ -70,9 +61,10 @@ class ThirdPartyDetector:
                 extra.append({"address": addr.email, "kind": kind, "header": header})
                 evidence.append(Evidence(source=f"header:{header}", text=addr.email, detail=kind))
         value = sender_is_member and bool(extra)
-        supporting = _copied_statement(message.new_text) if value else None
+        text = message.new_text
+        supporting = _COPIED.search_text(text) if value else None
         if supporting:
-            evidence.append(Evidence("body", supporting.group(0), supporting.start(), supporting.end(), "supporting statement"))
+            evidence.append(Evidence("body", text[supporting.start() : supporting.end()], supporting.start(), supporting.end(), "supporting statement"))
         return Finding(
             label="third_party_cc",
             value=value,

@@ -17,7 +17,7 @@ from bot.message import Message
 from classifiers.hits import cue_hits, doc_text, has_sentences
 from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
 from classifiers.findings import Evidence, Finding
-from classifiers.gated import GatedPattern, gated
+from classifiers.gated import gated
 from classifiers.registry import detector
 
 ENQUIRY = "mq.enquiry.v1"
@@ -204,14 +204,6 @@ class ComplaintDetector:
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
 
 
-def _search(pattern: GatedPattern, text: str, lowered: str) -> re.Match[str] | None:
-    """A lower-case pattern, case-insensitively: on the lower-cased text (several times
-    faster than re.IGNORECASE), unless lower-casing changed the length and so the offsets."""
-    if len(lowered) == len(text):
-        return pattern.search(lowered)
-    return re.compile(pattern.pattern.pattern, re.I).search(text) if pattern.may_match(lowered) else None
-
-
 def complaint_about(text: str, offset: int, directory: Directory, message: Message) -> tuple[str, tuple[Evidence, ...]]:
     """Who the complaint is about: the most senior person it names, by roster or title."""
     named: list[tuple[Officer, int]] = []
@@ -230,10 +222,10 @@ def complaint_about(text: str, offset: int, directory: Directory, message: Messa
         about = {"chief_executive": "chief_executive", "director": "chief_officer", "monitoring_officer": "chief_officer", "s151_officer": "chief_officer"}.get(officer.role, "officer")
         return about, (Evidence("body", officer.name, offset + pos, offset + pos + len(officer.name), f"names {officer.role.replace('_', ' ')}"),)
     for pattern, about in ((_CE_TITLE, "chief_executive"), (_CHIEF_TITLE, "chief_officer")):
-        hit = _search(pattern, text, lowered)
+        hit = pattern.search_text(text, lowered)
         if hit:
             return about, (Evidence("body", text[hit.start() : hit.end()], offset + hit.start(), offset + hit.end(), "job title"),)
-    hit = _search(_AN_OFFICER, text, lowered) if _search(_CONDUCT, text, lowered) else None
+    hit = _AN_OFFICER.search_text(text, lowered) if _CONDUCT.search_text(text, lowered) else None
     if hit:
         return "officer", (Evidence("body", text[hit.start() : hit.end()], offset + hit.start(), offset + hit.end(), "an officer's conduct"),)
     return "service", ()

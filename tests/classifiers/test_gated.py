@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 from bot.parse import parse_message
-from classifiers import text
+from classifiers import recipients, text
 from classifiers.gated import gated
 from classifiers.pipeline import text_for
 from tests.conftest import ROOT
 
-PATTERNS = {name: getattr(text, name) for name in ("_CE_TITLE", "_CHIEF_TITLE", "_AN_OFFICER", "_CONDUCT")}
+PATTERNS = {name: getattr(text, name) for name in ("_CE_TITLE", "_CHIEF_TITLE", "_AN_OFFICER", "_CONDUCT")} | {"_COPIED": recipients._COPIED}
 
 
 def test_gate_closes_without_a_needle() -> None:
@@ -25,7 +25,8 @@ def test_gate_closes_without_a_needle() -> None:
     ["our chief executive said", "the ceo", "head of paid service", "y prif weithredwr", "the s151 officer", "section 151",
      "s. 151", "the chief finance officer", "our strategic director", "the monitoring officer", "your case officer was rude",
      "one of your housing officer's", "the social worker's manner", "an advisor", "the named caseworker", "that engineer",
-     "a member of staff", "she was patronising", "he hung up", "the handling of this", "they promised", "behaviour", "condescending"],
+     "a member of staff", "she was patronising", "he hung up", "the handling of this", "they promised", "behaviour", "condescending",
+     "i've copied in the resident", "i have cc'd mrs lane", "i'm also copying the clerk", "have included the parish", "i cc-ed her"],
 )
 def test_needles_cover_every_alternative(phrase: str) -> None:
     found = [name for name, p in PATTERNS.items() if p.pattern.search(phrase)]
@@ -45,3 +46,16 @@ def test_same_matches_as_the_bare_patterns_on_corpus_messages() -> None:
             assert (got and got.span()) == (bare and bare.span()), (path.name, name)
             matched += bare is not None
     assert matched > 200
+
+
+def test_search_text_is_case_insensitive_and_its_offsets_are_the_texts() -> None:
+    p = gated(r"\bcopied in\b", "copied")
+    written = "Note: I've COPIED IN the resident."
+    hit = p.search_text(written)
+    assert hit is not None and written[hit.start() : hit.end()] == "COPIED IN"
+    # "İ" lower-cases to two characters, so the lower-cased offsets would be one off: the
+    # search runs on the text as written instead.
+    shifted = "İ: I've Copied In the resident."
+    hit = p.search_text(shifted)
+    assert hit is not None and shifted[hit.start() : hit.end()] == "Copied In"
+    assert p.search_text("nothing to see") is None
