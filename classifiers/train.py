@@ -141,6 +141,10 @@ class Calibration:
     examples: list[TextExample]
     n_dev: int
 
+    @property
+    def dev_examples(self) -> list[TextExample]:
+        return self.examples[len(self.examples) - self.n_dev :]  # not [-n_dev:]: that is all of them when n_dev is 0
+
 
 def fit(train_examples: list[TextExample], dev_examples: list[TextExample], epochs: int = EPOCHS, seed: int = SEED) -> tuple[Language, dict[str, list[float]], Calibration]:
     """The classifier and the combiner's weights, with the scored examples the thresholds
@@ -187,7 +191,7 @@ def choose_thresholds(calibration: Calibration) -> dict[str, float]:
         thresholds[label] = best_threshold(scores, [bool(e.cats[label]) for e in calibration.examples])
         if label in PRIOR_SHIFTED:
             asked = [bool(e.cats[label]) for e in calibration.examples if label in e.training_cats()]
-            dev = [bool(e.cats[label]) for e in calibration.examples[len(calibration.examples) - calibration.n_dev :] if label in e.training_cats()]
+            dev = [bool(e.cats[label]) for e in calibration.dev_examples if label in e.training_cats()]
             thresholds[label] = prior_shift(thresholds[label], share(asked), share(dev))
     return thresholds
 

@@ -7,14 +7,17 @@ real server next to SQLite. Each test gets its own database.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import textwrap
 import uuid
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterator
 
 import pytest
@@ -22,6 +25,18 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "demo"
 PG_BIN = Path(os.environ.get("MQ_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def load_script(name: str) -> ModuleType:
+    """A script from ``scripts/`` (not a package) as a module, registered in sys.modules
+    under its name: its dataclasses look their module up there, and another script may
+    import it by that name."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def free_port() -> int:

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 from classifiers.metrics import BinaryCounts
-from tests.conftest import ROOT
+from tests.conftest import load_script
 
-_spec = importlib.util.spec_from_file_location("compare_loco_runs", ROOT / "scripts" / "compare_loco_runs.py")
-assert _spec and _spec.loader
-runs = importlib.util.module_from_spec(_spec)
-sys.modules["compare_loco_runs"] = runs  # its dataclass looks its module up there
-_spec.loader.exec_module(runs)
+runs = load_script("compare_loco_runs")
 
 # Calibration rows that separate at 0.5: every policy that reads them picks a threshold near it.
 CALIBRATION = [[0.8, True], [0.7, True], [0.6, True], [0.3, False], [0.2, False], [0.1, False]]

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 from classifiers.train import TextExample
-from tests.conftest import ROOT
+from tests.conftest import load_script
 
-_spec = importlib.util.spec_from_file_location("leave_one_council_out", ROOT / "scripts" / "leave_one_council_out.py")
-assert _spec and _spec.loader
-loco = importlib.util.module_from_spec(_spec)
-sys.modules["leave_one_council_out"] = loco
-_spec.loader.exec_module(loco)
+loco = load_script("leave_one_council_out")
 
 
 def _example(text: str) -> TextExample:

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import importlib.util
+from tests.conftest import load_script
 
-from tests.conftest import ROOT
-
-_spec = importlib.util.spec_from_file_location("compare_threshold_policies", ROOT / "scripts" / "compare_threshold_policies.py")
-assert _spec and _spec.loader
-policies_module = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(policies_module)
+policies_module = load_script("compare_threshold_policies")
 
 
 def _rows(cut: float, positives: int, negatives: int) -> list[tuple[float, bool]]:
