@@ -151,7 +151,18 @@ def fit(train_examples: list[TextExample], dev_examples: list[TextExample], epoc
     are chosen on (the out-of-fold training scores and the dev split)."""
     oof = out_of_fold_scores(train_examples)
     nlp = fit_textcat(train_examples, epochs, seed)
-    docs = list(example_docs(nlp, train_examples))
+    dev_docs = list(example_docs(nlp, dev_examples))
+    weights, calibration = fit_combiner(train_examples, list(example_docs(nlp, train_examples)), oof,
+                                        dev_examples, dev_docs, [doc.cats for doc in dev_docs])
+    return nlp, weights, calibration
+
+
+def fit_combiner(train_examples: list[TextExample], docs: Sequence[Doc], oof: Sequence[dict[str, float]], dev_examples: list[TextExample],
+                 dev_docs: Sequence[Doc], dev_cats: Sequence[dict[str, float]]) -> tuple[dict[str, list[float]], Calibration]:
+    """The combiner's weights per label, fitted on the out-of-fold classifier scores, and the
+    calibration set. Only the Docs' cue spans are read, never their ``cats``: the classifier's
+    scores come in apart, so ``scripts/combiner_lab.py`` can refit the combiner on saved
+    scores after a change to the cues or the features, without training the classifier."""
     weights = {}
     oof_combined: list[dict[str, float]] = [{} for _ in train_examples]
     for label in TEXT_LABELS:
@@ -162,15 +173,18 @@ def fit(train_examples: list[TextExample], dev_examples: list[TextExample], epoc
             oof_combined[i][label] = combine.predict(weights[label], r)
     # Thresholds from the dev split and the out-of-fold training scores together: a few
     # hundred dev messages alone move a threshold by whichever voice happens to be there.
-    dev_combined = combined_scores(nlp, weights, dev_examples)
-    return nlp, weights, Calibration(oof_combined + dev_combined, train_examples + dev_examples, len(dev_examples))
+    dev_combined = combined(weights, dev_docs, dev_cats)
+    return weights, Calibration(oof_combined + dev_combined, train_examples + dev_examples, len(dev_examples))
 
 
 def combined_scores(nlp: Language, weights: dict[str, list[float]], examples: Iterable[TextExample]) -> list[dict[str, float]]:
-    out = []
-    for doc in example_docs(nlp, examples):
-        out.append({label: combine.predict(weights[label], combine.features(doc, label, doc.cats[label])) for label in TEXT_LABELS})
-    return out
+    docs = list(example_docs(nlp, examples))
+    return combined(weights, docs, [doc.cats for doc in docs])
+
+
+def combined(weights: dict[str, list[float]], docs: Sequence[Doc], cats: Sequence[dict[str, float]]) -> list[dict[str, float]]:
+    """The combiner's score per label for Docs whose classifier scores are ``cats``."""
+    return [{label: combine.predict(weights[label], combine.features(doc, label, c[label])) for label in TEXT_LABELS} for doc, c in zip(docs, cats)]
 
 
 def scores(nlp: Language, texts: Iterable[str]) -> list[dict[str, float]]:
