@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from leave_one_council_out import council_examples, fold_training, scored  # noqa: E402
+from leave_one_council_out import council_examples, fold_training, scored, training_councils  # noqa: E402
 
 from classifiers.corpus import find_corpora  # noqa: E402
 from classifiers.nlp import TEXT_LABELS, blank_pipeline  # noqa: E402
@@ -154,7 +154,7 @@ if __name__ == "__main__":
     p_refit.add_argument("--scores", type=Path, help="also write every LOCO fold's scores here (the LOCO script's format, appended)")
     args = parser.parse_args()
     if args.command == "cache":
-        known = {f.name for f in find_corpora(ROOT / "corpus" / "train")} | {HOLDOUT}
+        known = set(training_councils()) | {HOLDOUT}
         unknown = sorted(set(args.folds) - known)
         if unknown:
             parser.error(f"not training councils under corpus/train (or '{HOLDOUT}'): {', '.join(unknown)}")

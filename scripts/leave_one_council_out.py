@@ -47,8 +47,13 @@ def fold_training(per: dict[str, list[tuple[str, TextExample]]], held: str, also
     return [e for n, rows in per.items() if n != held for _, e in rows] + also
 
 
-def main(names: list[str], scores_out: Path | None = None, also_train: list[Path] | None = None) -> None:
-    folders = {f.name: f for f in find_corpora(ROOT / "corpus" / "train")}
+def training_councils() -> dict[str, Path]:
+    """The training councils' corpus folders, by name."""
+    return {f.name: f for f in find_corpora(ROOT / "corpus" / "train")}
+
+
+def main(names: list[str], scores_out: Path | None = None, also_train: list[Path] | None = None, folders: dict[str, Path] | None = None) -> None:
+    folders = folders or training_councils()
     dev = corpus_examples(ROOT / "corpus" / "dev")
     per = {name: council_examples(folder) for name, folder in folders.items()}
     also = [e for folder in also_train or [] for _, e in council_examples(folder)]
@@ -88,8 +93,8 @@ if __name__ == "__main__":
     for folder in args.also_train:
         if not (folder / "labels.jsonl").is_file():
             parser.error(f"--also-train {folder}: no labels.jsonl there (not a corpus folder)")
-    known = {f.name for f in find_corpora(ROOT / "corpus" / "train")}
-    unknown = sorted(set(args.councils) - known)
+    councils = training_councils()
+    unknown = sorted(set(args.councils) - set(councils))
     if unknown:
         parser.error(f"not training councils under corpus/train: {', '.join(unknown)}")
-    main(args.councils, args.scores, args.also_train)
+    main(args.councils, args.scores, args.also_train, councils)
