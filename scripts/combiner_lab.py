@@ -33,11 +33,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from leave_one_council_out import council_examples, fold_training, scored, training_councils  # noqa: E402
+from leave_one_council_out import council_examples, fold_training, training_councils, write_fold_scores  # noqa: E402
+
+from spacy.tokens import Doc  # noqa: E402
 
 from classifiers.corpus import find_corpora  # noqa: E402
+from classifiers.metrics import BinaryCounts  # noqa: E402
 from classifiers.nlp import TEXT_LABELS, blank_pipeline  # noqa: E402
-from classifiers.train import TextExample, choose_thresholds, combined, corpus_examples, example_docs, fit_combiner, fit_textcat, out_of_fold_scores, scores  # noqa: E402
+from classifiers.train import Calibration, TextExample, choose_thresholds, combined, corpus_examples, example_docs, fit_combiner, fit_textcat, out_of_fold_scores, scores  # noqa: E402
 
 HOLDOUT = "holdout"  # the fold that trains on every training council and scores corpus/holdout
 
@@ -51,17 +54,18 @@ class Corpus:
     holdout: list[tuple[str, TextExample]]  # (council/file, message)
 
     @classmethod
-    def load(cls, root: Path = ROOT / "corpus") -> "Corpus":
-        per = {f.name: council_examples(f) for f in find_corpora(root / "train")}
-        holdout = [(f"{f.name}/{name}", e) for f in find_corpora(root / "holdout") for name, e in council_examples(f)]
-        return cls(per, corpus_examples(root / "dev"), holdout)
+    def load(cls, councils: dict[str, Path] | None = None) -> "Corpus":
+        """The training councils (``training_councils()`` unless given), dev and holdout."""
+        per = {name: council_examples(folder) for name, folder in (councils or training_councils()).items()}
+        holdout = [(f"{f.name}/{name}", e) for f in find_corpora(ROOT / "corpus" / "holdout") for name, e in council_examples(f)]
+        return cls(per, corpus_examples(ROOT / "corpus" / "dev"), holdout)
 
     def fold(self, held: str) -> tuple[list[str], list[TextExample], list[tuple[str, TextExample]]]:
-        """(training ids, training messages, held messages) of a fold, in the LOCO script's order."""
-        if held == HOLDOUT:
-            return [f"{n}/{f}" for n, rows in self.per.items() for f, _ in rows], [e for rows in self.per.values() for _, e in rows], self.holdout
+        """(training ids, training messages, held messages) of a fold, in the LOCO script's order.
+        The holdout fold leaves no training council out, so it trains on all of them."""
         ids = [f"{n}/{f}" for n, rows in self.per.items() if n != held for f, _ in rows]
-        return ids, fold_training(self.per, held, []), [(f"{held}/{f}", e) for f, e in self.per[held]]
+        held_rows = self.holdout if held == HOLDOUT else [(f"{held}/{f}", e) for f, e in self.per[held]]
+        return ids, fold_training(self.per, held, []), held_rows
 
 
 def cache_fold(corpus: Corpus, held: str) -> dict:
@@ -73,7 +77,7 @@ def cache_fold(corpus: Corpus, held: str) -> dict:
             "dev": scores(nlp, [e.text for e in corpus.dev])}
 
 
-def refit_fold(corpus: Corpus, record: dict, docs: dict[str, object], dev_docs: list) -> tuple[dict[str, float], list[tuple[str, TextExample, dict[str, float]]], object]:
+def refit_fold(corpus: Corpus, record: dict, docs: dict[str, Doc], dev_docs: list[Doc]) -> tuple[dict[str, float], list[tuple[str, TextExample, dict[str, float]]], Calibration]:
     """Thresholds and combined held scores of a cached fold, with the cues and features as they now are."""
     ids, training, held_rows = corpus.fold(record["fold"])
     if ids != record["training"]:
@@ -83,7 +87,7 @@ def refit_fold(corpus: Corpus, record: dict, docs: dict[str, object], dev_docs: 
     return choose_thresholds(calibration), [(i, e, s) for (i, e), s in zip(held_rows, held)], calibration
 
 
-def cue_docs(corpus: Corpus) -> tuple[dict[str, object], list]:
+def cue_docs(corpus: Corpus) -> tuple[dict[str, Doc], list[Doc]]:
     """Docs with today's cue spans (no classifier), by id, and for the dev split."""
     nlp = blank_pipeline()
     named = [(f"{n}/{f}", e) for n, rows in corpus.per.items() for f, e in rows] + corpus.holdout
@@ -91,22 +95,20 @@ def cue_docs(corpus: Corpus) -> tuple[dict[str, object], list]:
     return docs, list(example_docs(nlp, corpus.dev))
 
 
-def counts(rows: list[tuple[str, TextExample, dict[str, float]]], label: str, threshold: float) -> tuple[int, int, int]:
-    tp = fp = fn = 0
+def counts(rows: list[tuple[str, TextExample, dict[str, float]]], label: str, threshold: float) -> BinaryCounts:
+    c = BinaryCounts()
     for _, e, s in rows:
-        if label not in e.training_cats():
-            continue  # as the detector: a resident's interest is never asked about
-        predicted, gold = s[label] >= threshold, bool(e.cats[label])
-        tp, fp, fn = tp + (predicted and gold), fp + (predicted and not gold), fn + (gold and not predicted)
-    return tp, fp, fn
+        if label in e.training_cats():  # as the detector: a resident's interest is never asked about
+            c.add(s[label] >= threshold, bool(e.cats[label]))
+    return c
 
 
-def f1(tp: int, fp: int, fn: int) -> float:
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+def _line(c: BinaryCounts) -> str:
+    return f"tp {c.tp:3d} fp {c.fp:3d} fn {c.fn:3d} F1 {c.f1:.3f}"
 
 
-def cache(out: Path, names: list[str]) -> None:
-    corpus = Corpus.load()
+def cache(out: Path, names: list[str], councils: dict[str, Path]) -> None:
+    corpus = Corpus.load(councils)
     out.mkdir(parents=True, exist_ok=True)
     for held in names or [*sorted(corpus.per), HOLDOUT]:
         (out / f"{held}.json").write_text(json.dumps(cache_fold(corpus, held)))
@@ -116,7 +118,7 @@ def cache(out: Path, names: list[str]) -> None:
 def refit(folder: Path, label: str, scores_out: Path | None) -> None:
     corpus = Corpus.load()
     docs, dev_docs = cue_docs(corpus)
-    totals = {"loco": [0, 0, 0], HOLDOUT: [0, 0, 0]}
+    totals = {"loco": BinaryCounts(), HOLDOUT: BinaryCounts()}
     for path in sorted(folder.glob("*.json")):
         record = json.loads(path.read_text())
         thresholds, held, calibration = refit_fold(corpus, record, docs, dev_docs)
@@ -126,20 +128,16 @@ def refit(folder: Path, label: str, scores_out: Path | None) -> None:
                 by_council.setdefault(row[0].split("/")[0], []).append(row)
         else:
             by_council = {record["fold"]: held}
+        kind = HOLDOUT if record["fold"] == HOLDOUT else "loco"
         for council, rows in sorted(by_council.items()):
             c = counts(rows, label, thresholds[label])
-            kind = HOLDOUT if record["fold"] == HOLDOUT else "loco"
-            totals[kind] = [a + b for a, b in zip(totals[kind], c)]
-            print(f"{kind:8s} {council:14s} tp {c[0]:3d} fp {c[1]:3d} fn {c[2]:3d} F1 {f1(*c):.3f}  (threshold {thresholds[label]:.4f})")
+            totals[kind] += c
+            print(f"{kind:8s} {council:14s} {_line(c)}  (threshold {thresholds[label]:.4f})")
         if scores_out and record["fold"] != HOLDOUT:
-            examples = [e for _, e, _ in held]
-            labels = {lab: {"threshold": thresholds[lab], "held": scored(lab, [s for _, _, s in held], examples),
-                            "calibration": scored(lab, calibration.scores, calibration.examples)} for lab in TEXT_LABELS}
-            with scores_out.open("a") as out:
-                out.write(json.dumps({"council": record["fold"], "labels": labels}) + "\n")
+            write_fold_scores(scores_out, record["fold"], thresholds, [s for _, _, s in held], [e for _, e, _ in held], calibration)
     for kind, c in totals.items():
-        if any(c):
-            print(f"TOTAL {kind:8s} {label}: tp {c[0]} fp {c[1]} fn {c[2]} F1 {f1(*c):.3f}")
+        if c.tp + c.fp + c.fn + c.tn:
+            print(f"TOTAL {kind:8s} {label}: {_line(c)}")
 
 
 if __name__ == "__main__":
@@ -154,11 +152,11 @@ if __name__ == "__main__":
     p_refit.add_argument("--scores", type=Path, help="also write every LOCO fold's scores here (the LOCO script's format, appended)")
     args = parser.parse_args()
     if args.command == "cache":
-        known = set(training_councils()) | {HOLDOUT}
-        unknown = sorted(set(args.folds) - known)
+        councils = training_councils()
+        unknown = sorted(set(args.folds) - set(councils) - {HOLDOUT})
         if unknown:
             parser.error(f"not training councils under corpus/train (or '{HOLDOUT}'): {', '.join(unknown)}")
-        cache(args.folder, args.folds)
+        cache(args.folder, args.folds, councils)
     else:
         if not any(args.folder.glob("*.json")):
             parser.error(f"{args.folder}: no cached folds there (run cache first)")

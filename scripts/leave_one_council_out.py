@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
+from classifiers.metrics import BinaryCounts  # noqa: E402
 from classifiers.nlp import TEXT_LABELS  # noqa: E402
-from classifiers.train import TextExample, choose_thresholds, combined_scores, corpus_examples, fit, text_example  # noqa: E402
+from classifiers.train import Calibration, TextExample, choose_thresholds, combined_scores, corpus_examples, fit, text_example  # noqa: E402
 
 LABEL = "personal_interest"
 
@@ -38,6 +39,16 @@ def council_examples(folder: Path) -> list[tuple[str, TextExample]]:
 def scored(label: str, scores: list[dict[str, float]], examples: list[TextExample]) -> list[list]:
     """[score, gold] for each message the label asks about (for an interest, members' only: ``training_cats``)."""
     return [[round(s[label], 5), bool(e.cats[label])] for s, e in zip(scores, examples) if label in e.training_cats()]
+
+
+def write_fold_scores(path: Path, council: str, thresholds: dict[str, float], held_scores: list[dict[str, float]],
+                      held_examples: list[TextExample], calibration: Calibration) -> None:
+    """Append one fold's record to a ``--scores`` file: per label, the threshold, the held
+    council's scores and the calibration scores, each with its gold label."""
+    labels = {label: {"threshold": thresholds[label], "held": scored(label, held_scores, held_examples),
+                      "calibration": scored(label, calibration.scores, calibration.examples)} for label in TEXT_LABELS}
+    with path.open("a") as out:
+        out.write(json.dumps({"council": council, "labels": labels}) + "\n")
 
 
 def fold_training(per: dict[str, list[tuple[str, TextExample]]], held: str, also: list[TextExample]) -> list[TextExample]:
@@ -57,29 +68,24 @@ def main(names: list[str], scores_out: Path | None = None, also_train: list[Path
     dev = corpus_examples(ROOT / "corpus" / "dev")
     per = {name: council_examples(folder) for name, folder in folders.items()}
     also = [e for folder in also_train or [] for _, e in council_examples(folder)]
-    total = [0, 0, 0]
+    total = BinaryCounts()
     for held in names or sorted(per):
         nlp, weights, calibration = fit(fold_training(per, held, also), dev)
         thresholds = choose_thresholds(calibration)
         rows = per[held]
         scores = combined_scores(nlp, weights, [e for _, e in rows])
         if scores_out:
-            held_examples = [e for _, e in rows]
-            labels = {label: {"threshold": thresholds[label], "held": scored(label, scores, held_examples), "calibration": scored(label, calibration.scores, calibration.examples)} for label in TEXT_LABELS}
-            record = {"council": held, "labels": labels}
-            with scores_out.open("a") as out:
-                out.write(json.dumps(record) + "\n")
-        tp = fp = fn = 0
+            write_fold_scores(scores_out, held, thresholds, scores, [e for _, e in rows], calibration)
+        c = BinaryCounts()
         for (name, e), s in zip(rows, scores):
             predicted = e.member and s[LABEL] >= thresholds[LABEL]
             gold = bool(e.cats[LABEL])
-            tp, fp, fn = tp + (predicted and gold), fp + (predicted and not gold), fn + (gold and not predicted)
+            c.add(predicted, gold)
             if predicted != gold:
                 print(f"{held} {name} gold={gold} score={s[LABEL]:.3f}", flush=True)
-        print(f"## {held}: tp {tp} fp {fp} fn {fn} F1 {2 * tp / max(1, 2 * tp + fp + fn):.3f}", flush=True)
-        total = [total[0] + tp, total[1] + fp, total[2] + fn]
-    tp, fp, fn = total
-    print(f"TOTAL tp {tp} fp {fp} fn {fn}  precision {tp / max(1, tp + fp):.3f} recall {tp / max(1, tp + fn):.3f} F1 {2 * tp / max(1, 2 * tp + fp + fn):.3f}")
+        print(f"## {held}: tp {c.tp} fp {c.fp} fn {c.fn} F1 {c.f1:.3f}", flush=True)
+        total += c
+    print(f"TOTAL tp {total.tp} fp {total.fp} fn {total.fn}  precision {total.precision:.3f} recall {total.recall:.3f} F1 {total.f1:.3f}")
 
 
 if __name__ == "__main__":

@@ -59,4 +59,5 @@ def test_counts_skip_the_messages_a_label_does_not_ask_about() -> None:
     resident = TextExample("b", {"enquiry": 1.0, "personal_interest": 1.0, "complaint": 0.0}, member=False)
     rows = [("x/1", member, {"personal_interest": 0.9}), ("x/2", resident, {"personal_interest": 0.1}),
             ("x/3", member, {"personal_interest": 0.2})]
-    assert lab.counts(rows, "personal_interest", 0.5) == (1, 0, 1)
+    c = lab.counts(rows, "personal_interest", 0.5)
+    assert (c.tp, c.fp, c.fn, c.tn) == (1, 0, 1, 0)
