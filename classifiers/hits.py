@@ -40,11 +40,15 @@ class CueHits:
         found = self.spans.get(key, ())
         if not found:
             return ()
+        limit = self.own_limit(doc)
+        return tuple(s for s in found if s[0] < limit)
+
+    def own_limit(self, doc: Doc) -> int:
+        """The first token after the sender's own words."""
         if self._own_tokens is None:
             cut = own_words_end(doc)
             self._own_tokens = KERNELS.token_at_char(doc, cut) if KERNELS else int(np.searchsorted(self.bounds(doc)[:, 0], cut))
-        limit = self._own_tokens
-        return tuple(s for s in found if s[0] < limit)
+        return self._own_tokens
 
     def char_span(self, doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
         """Character offsets of a match, without creating a spaCy ``Span``."""

@@ -59,6 +59,7 @@ class Detectors:
         self.interest = InterestDetector()
         self.complaint = ComplaintDetector()
         self.runner = shared_runner or DocRunner(self.nlp)
+        self.combiner = combine.Combiner(self.weights)
 
     @classmethod
     def load(cls, directory: Directory, model: Path | None = None, base: str = "", thresholds: Mapping[str, float] | None = None) -> "Detectors":
@@ -78,12 +79,6 @@ class Detectors:
         return Detectors(nlp=self.nlp, directory=directory, thresholds={**self.model_thresholds, **(thresholds or {})}, weights=self.weights,
                          shared_runner=self.runner, model_thresholds=self.model_thresholds)
 
-    def score(self, doc: Doc, label: str, fallback: float) -> float:
-        """The combined score when a trained model is loaded, else the rule score."""
-        weights = self.weights.get(label)
-        if weights is None or label not in doc.cats:
-            return fallback
-        return combine.predict(weights, combine.features(doc, label, doc.cats[label]))
 
     def classify(self, message: Message) -> Classification:
         return next(iter(self.classify_many([message])))
@@ -100,12 +95,13 @@ class Detectors:
         is_member, personal, member = self.sender(message, self.directory)
         doc.user_data[combine.BUSINESS_KEY] = personal.kind == "business"
         t = self.thresholds
+        combined = self.combiner(doc)
         findings = {
             "sender_is_member": is_member,
             "personal_address": personal,
             "third_party_cc": self.third_party(message, self.directory, is_member.value),
-            "enquiry": self.enquiry(message, doc, self.directory, self.score, t["enquiry"]),
-            "personal_interest": self.interest(message, doc, self.score, t["personal_interest"], sender_is_member=is_member.value),
-            "complaint": self.complaint(message, doc, self.directory, self.score, t["complaint"]),
+            "enquiry": self.enquiry(message, doc, self.directory, combined, t["enquiry"]),
+            "personal_interest": self.interest(message, doc, combined, t["personal_interest"], sender_is_member=is_member.value),
+            "complaint": self.complaint(message, doc, self.directory, combined, t["complaint"]),
         }
         return Classification(findings=findings, member=member, doc=doc)

@@ -8,7 +8,7 @@ receipts, invitations and officers' replies are recognised before any text model
 from __future__ import annotations
 
 import re
-from typing import Callable
+from typing import Callable, Mapping
 
 from spacy.tokens import Doc
 
@@ -97,7 +97,13 @@ def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
     return min(cap, per_hit * len(cue_hits(doc).get(key)))
 
 
-Scorer = Callable[[Doc, str, float], float]
+Combined = Mapping[str, float]  # label → the combiner's score (classifiers/combine.py), for the labels a model scores
+
+
+def score_of(combined: Combined, label: str, rule: Callable[[], float]) -> float:
+    """The combined score when a trained model scored the label, else the rule score (worked out only then)."""
+    score = combined.get(label)
+    return rule() if score is None else score
 
 
 def classifier_evidence(doc: Doc, offset: int) -> Evidence:
@@ -114,13 +120,12 @@ def make_enquiry() -> "EnquiryDetector":
 class EnquiryDetector:
     name = ENQUIRY
 
-    def __call__(self, message: Message, doc: Doc, directory: Directory, score_of: Scorer, threshold: float, offset: int = 0) -> Finding:
+    def __call__(self, message: Message, doc: Doc, directory: Directory, combined: Combined, threshold: float, offset: int = 0) -> Finding:
         structural = self.structural(message, directory)
         if structural:
             return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
         hits = cue_hits(doc)
-        requests = rule_score(doc, "request", 0.25) - 0.15 * len(hits.get("no_action"))
-        score = score_of(doc, "enquiry", max(0.0, requests))
+        score = score_of(combined, "enquiry", lambda: max(0.0, rule_score(doc, "request", 0.25) - 0.15 * len(hits.get("no_action"))))
         value = bool(score >= threshold)
         evidence = tuple(span_evidence(doc, s, offset, "request") for s in hits.get("request")[:2]) if value else ()
         if value and not evidence:
@@ -161,24 +166,30 @@ def make_interest() -> "InterestDetector":
 class InterestDetector:
     name = INTEREST
 
-    def __call__(self, message: Message, doc: Doc, score_of: Scorer, threshold: float, offset: int = 0, sender_is_member: bool = True) -> Finding:
+    def __call__(self, message: Message, doc: Doc, combined: Combined, threshold: float, offset: int = 0, sender_is_member: bool = True) -> Finding:
         if not sender_is_member:
             # LABELS.md: an interest is the *councillor's*; a resident's "my dad" is not one.
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
-        hits = cue_hits(doc)
-        declared = declared_cues(doc)
-        revealed = revealed_cues(doc, "interest_kin") + revealed_cues(doc, "interest_own") + role_cues(doc)
-        fallback = 0.9 if declared else min(0.9, 0.3 * len(revealed))
-        score = score_of(doc, "personal_interest", fallback)
+        score = score_of(combined, "personal_interest", lambda: self.rule_score(doc))
         value = bool(score >= threshold)
         if not value:
             return Finding("personal_interest", False, score, INTEREST)
+        declared, revealed = self.cues(doc)
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
         evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2])
         if doc.user_data.get(BUSINESS_KEY) and message.sender:
             evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)
         return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind)
+
+    @staticmethod
+    def cues(doc: Doc) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+        """Declaration cues, and revealed cues (family, own property, roles) in the sender's own words."""
+        return declared_cues(doc), revealed_cues(doc, "interest_kin") + revealed_cues(doc, "interest_own") + role_cues(doc)
+
+    def rule_score(self, doc: Doc) -> float:
+        declared, revealed = self.cues(doc)
+        return 0.9 if declared else min(0.9, 0.3 * len(revealed))
 
 
 @detector(COMPLAINT, "Dissatisfaction with an officer's conduct or with how a matter was handled; complaint_about from the officers roster and job titles.", ("complaint",))
@@ -189,12 +200,10 @@ def make_complaint() -> "ComplaintDetector":
 class ComplaintDetector:
     name = COMPLAINT
 
-    def __call__(self, message: Message, doc: Doc, directory: Directory, score_of: Scorer, threshold: float, offset: int = 0) -> Finding:
+    def __call__(self, message: Message, doc: Doc, directory: Directory, combined: Combined, threshold: float, offset: int = 0) -> Finding:
         hits = cue_hits(doc)
         cues = hits.get("complaint")
-        procedure = len(hits.get("complaints_procedure"))
-        fallback = max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * procedure)
-        score = score_of(doc, "complaint", fallback)
+        score = score_of(combined, "complaint", lambda: max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * len(hits.get("complaints_procedure"))))
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
         about, about_evidence = complaint_about(doc_text(doc), offset, directory, message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 
 import numpy as np
@@ -12,6 +13,7 @@ from spacy.attrs import IDX, LENGTH
 from bot.parse import parse_message
 from classifiers.cues import PATTERNS
 from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, hit_finder, match_hits, prefilter, word_code
+from classifiers.combine import BUSINESS_KEY
 from classifiers.kernels import KERNELS
 from classifiers.nlp import blank_pipeline, model_text
 from classifiers.pipeline import text_for
@@ -143,3 +145,49 @@ def test_compiled_matcher_on_edge_cases(text: str, patterns: list) -> None:
     expected = match_hits(*prefilter(TokenEncoder(cues, nlp.vocab.strings)(doc), cues), cues)
     assert hit_finder(cues, nlp.vocab.strings, KERNELS)(doc) == expected
     assert expected["k"] or not text  # the case really matches something
+
+
+@needs_kernels
+def test_fsum_is_pythons() -> None:
+    rng = np.random.default_rng(7)
+    cases = [[], [0.0], [1e16, 1.0, -1e16], [0.1] * 10, [1.0, 1e100, 1.0, -1e100], [2.0**53, 1.0, 2.0**-53]]
+    for n in (2, 4, 12, 30):
+        for _ in range(300):
+            scale = 10.0 ** rng.integers(-8, 9, size=n)
+            cases.append(list(rng.standard_normal(n) * scale))
+    for values in cases:
+        assert KERNELS.exact_sum(values) == math.fsum(values), values
+
+
+@needs_kernels
+def test_combiner_kernel_scores_as_features_and_predict() -> None:
+    # Every corpus message, so that each cue family and each filter (denials, negated
+    # declarations, "my home email", quoted text) is met; bit for bit.
+    from bot.directory import load_directory
+    from classifiers.combine import Combiner
+    from classifiers.corpus import find_corpora, load_corpus
+    from classifiers.hits import TEXT_KEY
+    from classifiers.pipeline import Detectors
+
+    corpora = [load_corpus(folder) for folder in find_corpora(ROOT / "corpus")]
+    detectors = Detectors.load(load_directory(corpora[0].config))
+    compiled, reference = Combiner(detectors.weights), Combiner(detectors.weights, kernels=None)
+    assert compiled.kernel is not None and reference.kernel is None
+    messages = [e.message for c in corpora for e in c.examples]
+    texts = [text_for(m) for m in messages]
+    positive = dict.fromkeys(detectors.weights, 0)
+    for i, (doc, text) in enumerate(detectors.runner((model_text(t), t) for t in texts)):
+        doc.user_data[TEXT_KEY] = text
+        doc.user_data[BUSINESS_KEY] = i % 3 == 0
+        ours, theirs = compiled(doc), reference(doc)
+        assert ours == theirs, text[:80]
+        for label, score in ours.items():
+            positive[label] += score >= detectors.thresholds[label]
+    assert len(messages) > 2000 and all(n > 100 for n in positive.values()), positive
+
+
+def test_combiner_kernel_refuses_weights_for_other_features() -> None:
+    if KERNELS is None:
+        pytest.skip("no kernels")
+    with pytest.raises(ValueError, match="retrain"):
+        KERNELS.CombinerKernel({"complaint": [0.1, 0.2]}, 15)
