@@ -18,6 +18,7 @@ from classifiers.hits import cue_hits, doc_text, has_sentences
 from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import gated
+from classifiers.kernels import KERNELS
 from classifiers.registry import detector
 
 ENQUIRY = "mq.enquiry.v1"
@@ -69,7 +70,15 @@ def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     Only a window around the cue is searched: evidence is cut to 400 characters, and a
     sentence starting further back would push the cue itself out of what is shown.
     The left bound may include the whitespace that opens the sentence; callers strip it.
+    The compiled kernel does the same two searches character by character (the regular
+    expressions below are the reference, and the fallback).
     """
+    if KERNELS:
+        return KERNELS.sentence_bounds(text, start, end, _LOOK_BACK, EVIDENCE_CHARS)  # type: ignore[no-any-return]
+    return sentence_bounds_by_regex(text, start, end)
+
+
+def sentence_bounds_by_regex(text: str, start: int, end: int) -> tuple[int, int]:
     window = max(0, start - _LOOK_BACK)
     m = _LAST_SENTENCE_END.match(text, window, start)
     left = m.end() if m else window

@@ -191,3 +191,23 @@ def test_combiner_kernel_refuses_weights_for_other_features() -> None:
         pytest.skip("no kernels")
     with pytest.raises(ValueError, match="retrain"):
         KERNELS.CombinerKernel({"complaint": [0.1, 0.2]}, 15)
+
+
+@needs_kernels
+def test_sentence_bounds_kernel_finds_the_regex_bounds() -> None:
+    from classifiers.text import EVIDENCE_CHARS, _LOOK_BACK, sentence_bounds_by_regex
+
+    rng = np.random.default_rng(3)
+    texts = _texts() + [
+        "One. Two!  Three?\n\nFour", "Quoted.\" Then) more.’ x", "a\n- bullet\n  * star\n> quoted\n• dot", "Wait...   what?!\u2003Yes",
+        "no end at all", "\n\n\n", ".", "end.\n", "Mr. Smith said \u201chello.\u201d  Then left.", "tab.\there", "a.\u00a0b", "x\n   \n y",
+    ]
+    checked = 0
+    for text in texts:
+        n = len(text)
+        points = {(0, 0), (n, n), (0, n)} | {tuple(sorted(rng.integers(0, n + 1, size=2))) for _ in range(40)} if n else {(0, 0)}
+        for start, end in points:
+            start, end = int(start), int(end)
+            assert KERNELS.sentence_bounds(text, start, end, _LOOK_BACK, EVIDENCE_CHARS) == sentence_bounds_by_regex(text, start, end), (text[:60], start, end)
+            checked += 1
+    assert checked > 3000
