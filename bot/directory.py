@@ -100,7 +100,13 @@ class Directory:
 
     def members_named_in(self, text: str) -> list[Member]:
         norm = f" {normalise_name(text)} "
-        return [m for key, m in self._members_by_name.items() if f" {key} " in norm]
+        words = set(norm.split())
+        # A name can only be there if its last word is one of the text's words.
+        return [m for key, surname, m in self._names_by_surname if surname in words and f" {key} " in norm]
+
+    @cached_property
+    def _names_by_surname(self) -> tuple[tuple[str, str, Member], ...]:
+        return tuple((key, key.rsplit(" ", 1)[-1], m) for key, m in self._members_by_name.items())
 
     # Derived once from the rosters (cached_property writes to the instance dict, which a
     # frozen dataclass allows).
@@ -109,11 +115,12 @@ class Directory:
         """Last words of the members' normalised names: a cheap "could a member be named here?"."""
         return frozenset(key.rsplit(" ", 1)[-1] for key in self._members_by_name)
 
-    @cached_property
-    def member_surname_pattern(self) -> re.Pattern[str]:
-        """Any member's surname, as one pattern over normalised text."""
-        names = sorted(self.member_surnames, key=len, reverse=True)
-        return re.compile("|".join(re.escape(n) for n in names) if names else "(?!)")
+    def may_name_a_member(self, letters: str) -> bool:
+        """Whether any member's surname is in the text (``name_letters`` of it): a cheap test
+        before looking for whole names. A plain substring test per surname: one regular
+        expression with every surname as an alternative was three times slower, having
+        no common prefix to skip ahead with."""
+        return any(surname in letters for surname in self.member_surnames)
 
     @cached_property
     def officer_name_variants(self) -> tuple[tuple[Officer, str, tuple[str, ...]], ...]:

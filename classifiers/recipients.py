@@ -16,7 +16,12 @@ from classifiers.registry import detector
 
 NAME = "mq.third_party_cc.v1"
 # "I've copied in the resident" (lower case: searched case-insensitively by GatedPattern).
-_COPIED = gated(r"\b(i('ve| have)?|i am|i'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}", "cop", "cc", "included")
+# The needles are the verbs themselves: "cc" alone is in "account" and "accept", which
+# sent nearly every cc'd message through the regex's slow scan for nothing.
+_COPIED = gated(
+    r"\b(i('ve| have)?|i am|i'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}",
+    "copied", "copying", "cc'd", "ccd", "cc-ed", "cced", "included",
+)
 
 
 def recipient_kind(address: Address, directory: Directory) -> str:

@@ -65,10 +65,10 @@ class SenderDetector:
 
 def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evidence] | None:
     """A roster name in the last lines of the new text or the signature block."""
-    tail_lines = [l for l in message.new_text.splitlines() if l.strip()][-6:] + message.signature.splitlines()[:6]
+    tail_lines = last_lines(message.new_text, 6) + message.signature.splitlines()[:6]
     tail = " ".join(tail_lines)
     if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
-        if not directory.member_surname_pattern.search(name_letters(tail.lower())):
+        if not directory.may_name_a_member(name_letters(tail.lower())):
             return None
     elif not set(normalise_name(tail.replace("(", " ").replace(")", " ")).split()) & directory.member_surnames:
         return None  # no member's surname anywhere near the end: nobody signed
@@ -80,3 +80,20 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
         if len(found) == 1:
             return found[0], Evidence("signature", line.strip(), detail="sign-off matches roster")
     return None
+
+
+_TAIL_CHARS = 1200
+
+
+def last_lines(text: str, count: int) -> list[str]:
+    """The last ``count`` lines of the text that are not blank, as ``splitlines`` cuts them.
+
+    Only the end of the text is split when it holds enough of them: a long message's
+    other lines are never looked at. The first line of that end may be cut short, so it
+    is not counted.
+    """
+    if len(text) > _TAIL_CHARS:
+        tail = [line for line in text[-_TAIL_CHARS:].splitlines()[1:] if line.strip()]
+        if len(tail) >= count:
+            return tail[-count:]
+    return [line for line in text.splitlines() if line.strip()][-count:]

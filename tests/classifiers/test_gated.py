@@ -26,7 +26,7 @@ def test_gate_closes_without_a_needle() -> None:
      "s. 151", "the chief finance officer", "our strategic director", "the monitoring officer", "your case officer was rude",
      "one of your housing officer's", "the social worker's manner", "an advisor", "the named caseworker", "that engineer",
      "a member of staff", "she was patronising", "he hung up", "the handling of this", "they promised", "behaviour", "condescending",
-     "i've copied in the resident", "i have cc'd mrs lane", "i'm also copying the clerk", "have included the parish", "i cc-ed her"],
+     "i've copied in the resident", "i have cc'd mrs lane", "i'm also copying the clerk", "have included the parish", "i cc-ed her", "i ccd him", "i have also cced the clerk", "i've copied"],
 )
 def test_needles_cover_every_alternative(phrase: str) -> None:
     found = [name for name, p in PATTERNS.items() if p.pattern.search(phrase)]
