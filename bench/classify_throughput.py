@@ -26,7 +26,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from bot.directory import load_directory  # noqa: E402
 from bot.heap import freeze_long_lived  # noqa: E402
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
-from classifiers.hits import TEXT_KEY  # noqa: E402
+from classifiers.hits import keep_texts  # noqa: E402
 from classifiers.nlp import model_text  # noqa: E402
 from classifiers.pipeline import Detectors, text_for  # noqa: E402
 
@@ -132,8 +132,8 @@ def stage_times(groups: list, rounds: int = 3, batch_size: int = 64) -> dict[str
                 for step in steps:
                     docs = [step(doc) for doc in docs]
                 t3 = clock()
-                for message, doc, text in zip(batch, docs, texts):
-                    doc.user_data[TEXT_KEY] = text
+                for message, doc, text, read in zip(batch, docs, texts, lowered):
+                    keep_texts(doc, text, read)
                     detectors.with_doc(message, doc)
                 t4 = clock()
                 for name, (a, b) in zip(names, ((t0, t1), (t1, t2), (t2, t3), (t3, t4))):

@@ -91,13 +91,32 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+LOWER_KEY = "mq_text_lower"
+
+
+def keep_texts(doc: Doc, text: str, read: str) -> None:
+    """Store the text as written (evidence quotes it) and, when it is one, the lower-cased
+    text the tokenizer read (``nlp.model_text``), so that no detector lower-cases it again."""
+    doc.user_data[TEXT_KEY] = text
+    if read is not text and len(read) == len(text):
+        doc.user_data[LOWER_KEY] = read
+
+
+def doc_lower(doc: Doc) -> str:
+    """The Doc's text as written, lower-cased (offsets unchanged when the lengths agree)."""
+    lowered = doc.user_data.get(LOWER_KEY)
+    if lowered is None:
+        lowered = doc.user_data[LOWER_KEY] = doc_text(doc).lower()
+    return lowered
+
+
 def own_words_end(doc: Doc) -> int:
     """Where the sender's own words end: forwarded or quoted material is someone else's."""
     cached = doc.user_data.get("mq_own_end")
     if cached is not None:
         return int(cached)
     text = doc_text(doc)
-    lowered = text.lower()
+    lowered = doc_lower(doc)
     cut = len(text)
     for marker in FORWARD_MARKERS:
         pos = lowered.find(marker)

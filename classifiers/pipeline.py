@@ -20,7 +20,7 @@ from bot.message import Message
 from classifiers import combine
 from classifiers.findings import Finding
 from classifiers.doc_runner import DocRunner
-from classifiers.hits import TEXT_KEY
+from classifiers.hits import keep_texts
 from classifiers.nlp import load_pipeline, model_text
 from classifiers.recipients import ThirdPartyDetector
 from classifiers.sender import SenderDetector
@@ -86,12 +86,12 @@ class Detectors:
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
-        for message, (doc, text) in zip(messages, self.runner(((model_text(t), t) for t in texts), batch_size=batch_size)):
-            doc.user_data[TEXT_KEY] = text  # as written (evidence quotes it); spaCy read it lower-cased
+        for message, (doc, (text, read)) in zip(messages, self.runner(((r, (t, r)) for t, r in ((t, model_text(t)) for t in texts)), batch_size=batch_size)):
+            keep_texts(doc, text, read)  # spaCy read it lower-cased; evidence quotes it as written
             yield self.with_doc(message, doc)
 
     def with_doc(self, message: Message, doc: Doc) -> Classification:
-        """The findings for a message whose Doc the pipeline has made (its text stored under TEXT_KEY)."""
+        """The findings for a message whose Doc the pipeline has made (its texts stored by ``hits.keep_texts``)."""
         is_member, personal, member = self.sender(message, self.directory)
         doc.user_data[combine.BUSINESS_KEY] = personal.kind == "business"
         t = self.thresholds

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from bot.directory import Directory, Officer
 from bot.message import Message
-from classifiers.hits import cue_hits, doc_text, has_sentences
+from classifiers.hits import cue_hits, doc_lower, doc_text, has_sentences
 from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import gated
@@ -90,16 +90,21 @@ def sentence_bounds_by_regex(text: str, start: int, end: int) -> tuple[int, int]
 def span_evidence(doc: Doc, span: tuple[int, int], offset: int, detail: str) -> Evidence:
     """The sentence around a cue match, with the match quoted in the detail."""
     text = doc_text(doc)
-    start, end = cue_hits(doc).char_span(doc, span)
-    if has_sentences(doc):  # a council's parser knows better
-        sent = doc[span[0] : span[1]].sent
-        left, right = sent.start_char, sent.end_char
+    if KERNELS and not has_sentences(doc):
+        # Offsets, sentence and its stripped bounds in one compiled call (the same steps as below).
+        start, end, left, right = KERNELS.cue_sentence(doc, text, span[0], span[1], _LOOK_BACK, EVIDENCE_CHARS)
     else:
-        left, right = sentence_bounds(text, start, end)
-    sentence = text[left:right]
-    stripped = sentence.strip()
-    left += len(sentence) - len(sentence.lstrip())
-    return Evidence("body", stripped[:EVIDENCE_CHARS], offset + left, offset + left + len(stripped), f"{detail}: '{text[start:end]}'")
+        start, end = cue_hits(doc).char_span(doc, span)
+        if has_sentences(doc):  # a council's parser knows better
+            sent = doc[span[0] : span[1]].sent
+            left, right = sent.start_char, sent.end_char
+        else:
+            left, right = sentence_bounds(text, start, end)
+        sentence = text[left:right]
+        stripped = sentence.strip()
+        left += len(sentence) - len(sentence.lstrip())
+        right = left + len(stripped)
+    return Evidence("body", text[left : min(right, left + EVIDENCE_CHARS)], offset + left, offset + right, f"{detail}: '{text[start:end]}'")
 
 
 def rule_score(doc: Doc, key: str, per_hit: float, cap: float = 0.95) -> float:
@@ -142,19 +147,20 @@ class EnquiryDetector:
         return Finding("enquiry", value, score, ENQUIRY, evidence)
 
     def structural(self, message: Message, directory: Directory) -> Evidence | None:
-        h = message.header
-        auto = h("auto-submitted").lower()
+        h = message.headers.get  # names are stored lower-cased (Message.header)
+        auto = h("auto-submitted", "").lower()
         if auto and auto.split(";")[0].strip() != "no":
             return Evidence("header:Auto-Submitted", auto, detail="automatic message")
-        if h("precedence").lower() in ("bulk", "list", "junk"):
-            return Evidence("header:Precedence", h("precedence"), detail="bulk mail")
+        precedence = h("precedence", "")
+        if precedence and precedence.lower() in ("bulk", "list", "junk"):
+            return Evidence("header:Precedence", precedence, detail="bulk mail")
         for name in ("list-id", "list-unsubscribe"):
             if h(name):
                 return Evidence(f"header:{name.title()}", h(name)[:100], detail="mailing list")
-        ctype = h("content-type").lower()
+        ctype = h("content-type", "").lower()
         if "multipart/report" in ctype or "disposition-notification" in ctype:
             return Evidence("header:Content-Type", ctype.split(";")[0], detail="delivery or read report")
-        if any(a.content_type == "text/calendar" for a in message.attachments) or message.content_type == "text/calendar":
+        if message.content_type == "text/calendar" or (message.attachments and any(a.content_type == "text/calendar" for a in message.attachments)):
             return Evidence("structure", "text/calendar part", detail="meeting invitation")
         if _NON_ENQUIRY_SUBJECT.match(message.subject):
             return Evidence("header:Subject", message.subject[:100], detail="automatic, receipt or invitation")
@@ -215,17 +221,17 @@ class ComplaintDetector:
         score = score_of(combined, "complaint", lambda: max(0.0, min(0.95, 0.2 * len(cues)) - 0.3 * len(hits.get("complaints_procedure"))))
         if score < threshold:
             return Finding("complaint", False, score, COMPLAINT)
-        about, about_evidence = complaint_about(doc_text(doc), offset, directory, message)
+        about, about_evidence = complaint_about(doc_text(doc), offset, directory, message, doc_lower(doc))
         evidence = tuple(span_evidence(doc, s, offset, "dissatisfaction") for s in cues[:2]) + about_evidence
         if not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
 
 
-def complaint_about(text: str, offset: int, directory: Directory, message: Message) -> tuple[str, tuple[Evidence, ...]]:
+def complaint_about(text: str, offset: int, directory: Directory, message: Message, lowered: str | None = None) -> tuple[str, tuple[Evidence, ...]]:
     """Who the complaint is about: the most senior person it names, by roster or title."""
     named: list[tuple[Officer, int]] = []
-    lowered = text.lower()
+    lowered = text.lower() if lowered is None else lowered
     for officer, surname, variants in directory.officer_name_variants:
         if surname not in lowered:
             continue  # every variant contains the surname: most officers are out in one look

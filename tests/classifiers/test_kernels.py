@@ -211,3 +211,21 @@ def test_sentence_bounds_kernel_finds_the_regex_bounds() -> None:
             assert KERNELS.sentence_bounds(text, start, end, _LOOK_BACK, EVIDENCE_CHARS) == sentence_bounds_by_regex(text, start, end), (text[:60], start, end)
             checked += 1
     assert checked > 3000
+
+
+@needs_kernels
+def test_evidence_from_the_kernel_is_the_python_paths(monkeypatch: pytest.MonkeyPatch, shipped) -> None:  # type: ignore[no-untyped-def]
+    from classifiers import text as text_module
+    from classifiers.hits import TEXT_KEY, cue_hits
+
+    detectors = shipped
+    texts = _texts() + ["  \n\tMy son's planning application.  \n\nThanks", "I must declare an interest:\u00a0my house\u2028backs on"]
+    pairs = []
+    for doc, text in detectors.runner((model_text(t), t) for t in texts):
+        doc.user_data[TEXT_KEY] = text
+        for key, spans in cue_hits(doc).spans.items():
+            pairs += [(doc, span, key) for span in spans]
+    compiled = [text_module.span_evidence(doc, span, 7, key) for doc, span, key in pairs]
+    monkeypatch.setattr(text_module, "KERNELS", None)
+    assert [text_module.span_evidence(doc, span, 7, key) for doc, span, key in pairs] == compiled
+    assert len(pairs) > 300
