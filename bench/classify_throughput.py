@@ -41,6 +41,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3, help="interleaved rounds; the best of each variant is reported")
+    parser.add_argument("--ladder", action="store_true", help="also: the pipeline built up stage by stage, each as a share of tokenizer-only in the same round")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {0})
@@ -105,11 +106,57 @@ def main() -> None:
     print(f"full / tokenizer-only:        {tok_s / full_s:8.1%}  (target ≥ 70%)")
     print(f"  the same within each round:  {', '.join(f'{r:.1%}' for r in per_round)} (median {per_round[len(per_round) // 2]:.1%})")
     print(f"peak RSS:                     {rss_mb():8.0f} MB  (target < 400 MB)")
+    if args.ladder and first.runner.per_doc:
+        print(f"the pipeline built up stage by stage, share of tokenizer-only in the same round (median of {args.repeat} rounds):")
+        for name, shares in ladder(groups, tokenizer_only, args.repeat).items():
+            print(f"  {name:44s} {shares[len(shares) // 2]:6.1%}  ({min(shares):.1%}-{max(shares):.1%})")
     if stages:
         print(f"where a message's time goes in the full pipeline (µs, best of {args.repeat} rounds; timers add a little):")
         print(f"  tokenizer alone, no other work between Docs:  {tok_s / n * 1e6:6.1f}")
         for name, seconds in stages.items():
             print(f"  {name:44s} {seconds / n * 1e6:6.1f}")
+
+
+LADDER = ("Docs only (text for the model, tokenizer)", "+ lemmas", "+ cues", "+ classifier", "+ findings: the full pipeline")
+
+
+def ladder(groups: list, tokenizer_only, rounds: int, batch_size: int = 64) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+    """Per rung, sorted over rounds: tokenizer-only time over the time of the pipeline cut after that stage.
+
+    Microseconds per stage move with the machine's slow and fast spells (the same code
+    has measured 40 % apart an hour later); a share of tokenizer-only measured seconds
+    apart in the same round moves far less, so a stage's cost shows as the step down
+    from the rung before.
+    """
+
+    def cut(steps_kept: int, findings: bool) -> None:
+        for detectors, messages in groups:
+            make_doc, steps = detectors.nlp.make_doc, detectors.runner.steps[:steps_kept]
+            for start in range(0, len(messages), batch_size):
+                batch = messages[start : start + batch_size]
+                texts = [text_for(m) for m in batch]
+                lowered = [model_text(t) for t in texts]
+                docs = [make_doc(t) for t in lowered]
+                for step in steps:
+                    docs = [step(doc) for doc in docs]
+                if findings:
+                    for message, doc, text, read in zip(batch, docs, texts, lowered):
+                        keep_texts(doc, text, read)
+                        detectors.with_doc(message, doc)
+
+    n_steps = len(groups[0][0].runner.steps)
+    rungs = [(0, False)] + [(k, False) for k in range(1, n_steps + 1)] + [(n_steps, True)]
+    names = LADDER if len(rungs) == len(LADDER) else tuple(f"{k} steps{', findings' if f else ''}" for k, f in rungs)
+    shares: dict[str, list[float]] = {name: [] for name in names}
+    for _ in range(rounds):
+        t = time.perf_counter()
+        tokenizer_only()
+        t_tok = time.perf_counter() - t
+        for name, (kept, findings) in zip(names, rungs):
+            t = time.perf_counter()
+            cut(kept, findings)
+            shares[name].append(t_tok / (time.perf_counter() - t))
+    return {name: sorted(values) for name, values in shares.items()}
 
 
 def stage_times(groups: list, rounds: int = 3, batch_size: int = 64) -> dict[str, float]:
