@@ -582,10 +582,10 @@ cdef void take(dict spans, str key, int limit, Offsets& out):
     if not found:
         return
     cdef int start
-    for span in <tuple>found:
-        start = (<tuple>span)[0]
+    for span in found:  # (start, end) pairs, as CueHits keeps them
+        start = span[0]
         if start < limit:
-            out.push_back(pair[int, int](start, (<tuple>span)[1]))
+            out.push_back(pair[int, int](start, span[1]))
 
 
 cdef void drop_overlapping(Offsets& found, const Offsets& others):

@@ -79,15 +79,16 @@ class Detectors:
         return Detectors(nlp=self.nlp, directory=directory, thresholds={**self.model_thresholds, **(thresholds or {})}, weights=self.weights,
                          shared_runner=self.runner, model_thresholds=self.model_thresholds)
 
-
     def classify(self, message: Message) -> Classification:
         return next(iter(self.classify_many([message])))
 
     def classify_many(self, messages: Iterable[Message], batch_size: int = 64) -> Iterable[Classification]:
         messages = list(messages)
         texts = [text_for(m) for m in messages]
-        for message, (doc, (text, read)) in zip(messages, self.runner(((r, (t, r)) for t, r in ((t, model_text(t)) for t in texts)), batch_size=batch_size)):
-            keep_texts(doc, text, read)  # spaCy read it lower-cased; evidence quotes it as written
+        reads = [model_text(t) for t in texts]  # what spaCy reads: lower-cased
+        pairs = ((read, (text, read)) for text, read in zip(texts, reads))
+        for message, (doc, (text, read)) in zip(messages, self.runner(pairs, batch_size=batch_size)):
+            keep_texts(doc, text, read)  # evidence quotes the text as written
             yield self.with_doc(message, doc)
 
     def with_doc(self, message: Message, doc: Doc) -> Classification:
