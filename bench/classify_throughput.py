@@ -16,6 +16,7 @@ import resource
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -118,9 +119,35 @@ def main() -> None:
 
 
 LADDER = ("Docs only (text for the model, tokenizer)", "+ lemmas", "+ cues", "+ classifier", "+ findings: the full pipeline")
+STAGES = ("text for the model", "tokenizer, inside the full pipeline", "components (lemmas, cues, classifier)", "findings (detectors, evidence)")
 
 
-def ladder(groups: list, tokenizer_only, rounds: int, batch_size: int = 64) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+def classify_flow(groups: list, batch_size: int = 64, steps_kept: int | None = None, findings: bool = True,
+                  mark: Callable[[int], None] = lambda boundary: None) -> None:
+    """The classify flow as ``Detectors.classify_many`` and ``DocRunner`` run it, stage by stage
+    over each batch, optionally cut after ``steps_kept`` components or before the findings.
+    ``mark(k)`` is called at each of the five boundaries around the four ``STAGES``."""
+    for detectors, messages in groups:
+        make_doc, steps = detectors.nlp.make_doc, detectors.runner.steps[:steps_kept]
+        for start in range(0, len(messages), batch_size):
+            batch = messages[start : start + batch_size]
+            mark(0)
+            texts = [text_for(m) for m in batch]
+            lowered = [model_text(t) for t in texts]
+            mark(1)
+            docs = [make_doc(t) for t in lowered]
+            mark(2)
+            for step in steps:
+                docs = [step(doc) for doc in docs]
+            mark(3)
+            if findings:
+                for message, doc, text, read in zip(batch, docs, texts, lowered):
+                    keep_texts(doc, text, read)
+                    detectors.with_doc(message, doc)
+            mark(4)
+
+
+def ladder(groups: list, tokenizer_only: Callable[[], None], rounds: int) -> dict[str, list[float]]:
     """Per rung, sorted over rounds: tokenizer-only time over the time of the pipeline cut after that stage.
 
     Microseconds per stage move with the machine's slow and fast spells (the same code
@@ -128,22 +155,6 @@ def ladder(groups: list, tokenizer_only, rounds: int, batch_size: int = 64) -> d
     apart in the same round moves far less, so a stage's cost shows as the step down
     from the rung before.
     """
-
-    def cut(steps_kept: int, findings: bool) -> None:
-        for detectors, messages in groups:
-            make_doc, steps = detectors.nlp.make_doc, detectors.runner.steps[:steps_kept]
-            for start in range(0, len(messages), batch_size):
-                batch = messages[start : start + batch_size]
-                texts = [text_for(m) for m in batch]
-                lowered = [model_text(t) for t in texts]
-                docs = [make_doc(t) for t in lowered]
-                for step in steps:
-                    docs = [step(doc) for doc in docs]
-                if findings:
-                    for message, doc, text, read in zip(batch, docs, texts, lowered):
-                        keep_texts(doc, text, read)
-                        detectors.with_doc(message, doc)
-
     n_steps = len(groups[0][0].runner.steps)
     rungs = [(0, False)] + [(k, False) for k in range(1, n_steps + 1)] + [(n_steps, True)]
     names = LADDER if len(rungs) == len(LADDER) else tuple(f"{k} steps{', findings' if f else ''}" for k, f in rungs)
@@ -154,37 +165,26 @@ def ladder(groups: list, tokenizer_only, rounds: int, batch_size: int = 64) -> d
         t_tok = time.perf_counter() - t
         for name, (kept, findings) in zip(names, rungs):
             t = time.perf_counter()
-            cut(kept, findings)
+            classify_flow(groups, steps_kept=kept, findings=findings)
             shares[name].append(t_tok / (time.perf_counter() - t))
     return {name: sorted(values) for name, values in shares.items()}
 
 
-def stage_times(groups: list, rounds: int = 3, batch_size: int = 64) -> dict[str, float]:
-    """Per stage, the best total over rounds of the classify flow (DocRunner's batches), timed around each stage."""
+def stage_times(groups: list, rounds: int = 3) -> dict[str, float]:
+    """Per stage, the best total over rounds of the classify flow, timed around each stage."""
     clock = time.perf_counter
     best: dict[str, float] = {}
     for _ in range(rounds):
-        spent = dict.fromkeys(("text for the model", "tokenizer, inside the full pipeline", "components (lemmas, cues, classifier)", "findings (detectors, evidence)"), 0.0)
-        names = list(spent)
-        for detectors, messages in groups:
-            make_doc, steps = detectors.nlp.make_doc, detectors.runner.steps
-            for start in range(0, len(messages), batch_size):
-                batch = messages[start : start + batch_size]
-                t0 = clock()
-                texts = [text_for(m) for m in batch]
-                lowered = [model_text(t) for t in texts]
-                t1 = clock()
-                docs = [make_doc(t) for t in lowered]
-                t2 = clock()
-                for step in steps:
-                    docs = [step(doc) for doc in docs]
-                t3 = clock()
-                for message, doc, text, read in zip(batch, docs, texts, lowered):
-                    keep_texts(doc, text, read)
-                    detectors.with_doc(message, doc)
-                t4 = clock()
-                for name, (a, b) in zip(names, ((t0, t1), (t1, t2), (t2, t3), (t3, t4))):
-                    spent[name] += b - a
+        spent = dict.fromkeys(STAGES, 0.0)
+        stamps = [0.0] * (len(STAGES) + 1)
+
+        def mark(boundary: int) -> None:
+            stamps[boundary] = clock()
+            if boundary == len(STAGES):
+                for k, name in enumerate(STAGES):
+                    spent[name] += stamps[k + 1] - stamps[k]
+
+        classify_flow(groups, mark=mark)
         best = {name: min(best.get(name, float("inf")), value) for name, value in spent.items()}
     return best
 

@@ -332,10 +332,15 @@ cdef tuple filter_pairs(vector[pair[int, int]]& spans, int n):
     return tuple([(chosen[i].first, chosen[i].second) for i in range(chosen.size())])
 
 
+cdef inline pair[Py_ssize_t, Py_ssize_t] char_offsets(Doc doc, int start, int end) noexcept:
+    cdef const TokenC* last = &doc.c[end - 1]
+    return pair[Py_ssize_t, Py_ssize_t](doc.c[start].idx, last.idx + last.lex.length)
+
+
 def token_offsets(Doc doc, int start, int end):
     """Character offsets of tokens ``[start, end)`` (no Token objects)."""
-    cdef const TokenC* last = &doc.c[end - 1]
-    return doc.c[start].idx, last.idx + last.lex.length
+    cdef pair[Py_ssize_t, Py_ssize_t] found = char_offsets(doc, start, end)
+    return found.first, found.second
 
 
 def has_sent_starts(Doc doc):
@@ -449,8 +454,8 @@ cdef class BowScorer:
     the sum itself; ``classifiers/doc_runner.py`` uses this when the model is that
     architecture. ``W`` is copied with each n-gram's label weights side by side (thinc
     keeps one block per label): a Doc's few hundred n-grams land at random places in
-    a 3 MB table, and one cache miss per hash instead of one per hash and label is
-    most of this scorer's time. The sums per label are made in the same order.
+    the table, and one cache miss per hash instead of one per hash and label is most
+    of this scorer's time. The sums per label are made in the same order.
 
     Only the rows with a weight are kept (17 % of the shipped model's slots: training
     touches the slots of the n-grams it saw, and the rest stay zero), 2 MB instead of
@@ -474,7 +479,7 @@ cdef class BowScorer:
     cdef vector[uint64_t] keys
     cdef vector[float] scores
     cdef uint32_t mask  # length - 1 when length is a power of two (thinc's default), else 0
-    cdef vector[uint32_t] slots  # per distinct key: its two rows
+    cdef vector[uint32_t] rows  # per distinct key: its two rows in ``W``
     cdef vector[float] counts  # per distinct key: how often it occurs
 
     def __init__(self, W, b, int n_out, int length, int ngram_size, bint lemmas=False):
@@ -491,10 +496,8 @@ cdef class BowScorer:
         words = np.zeros((length + 63) // 64 * 8, dtype=np.uint8)
         packed = np.packbits(has_row, bitorder="little")
         words[: len(packed)] = packed
-        words64 = words.view(np.uint64)
-        self.used = words64.tolist()
-        counts = np.array([bin(int(w)).count("1") for w in self.used], dtype=np.int64)
-        self.rows_before = (np.cumsum(counts) - counts).tolist()
+        self.used = words.view(np.uint64).tolist()
+        self.rows_before = np.concatenate(([0], np.cumsum(has_row)))[0:length:64].tolist()
         self.bias_ref = b
         self.W = &i_view[0, 0]
         self.b = &b_view[0]
@@ -532,11 +535,11 @@ cdef class BowScorer:
         doc_ngram_keys(doc, self.ngram_size, self.lemmas, self.keys)
         for clas in range(self.n_out):
             scores[clas] = self.b[clas]
-        # Two passes: first every distinct key's two slots, each prefetched, so that the
+        # Two passes: first every distinct key's two rows, each prefetched, so that the
         # table reads of the whole Doc are in flight together; then the sums, in the
-        # same order as before. The reads are cache misses into a 12 MB table, and one
-        # after another they were most of this scorer's time.
-        self.slots.clear()
+        # same order as before. The reads are mostly cache misses, and one after another
+        # they were most of this scorer's time.
+        self.rows.clear()
         self.counts.clear()
         m = self.keys.size()
         j = 0
@@ -548,14 +551,14 @@ cdef class BowScorer:
             idx2 = self.row(self.slot(self.keys[j], 1))
             prefetch(&self.W[idx1 * self.n_out])
             prefetch(&self.W[idx2 * self.n_out])
-            self.slots.push_back(idx1)
-            self.slots.push_back(idx2)
+            self.rows.push_back(idx1)
+            self.rows.push_back(idx2)
             self.counts.push_back(<float>count)
             j += count
         for j in range(self.counts.size()):
             value = self.counts[j]
-            w1 = &self.W[self.slots[2 * j] * self.n_out]
-            w2 = &self.W[self.slots[2 * j + 1] * self.n_out]
+            w1 = &self.W[self.rows[2 * j] * self.n_out]
+            w2 = &self.W[self.rows[2 * j + 1] * self.n_out]
             for clas in range(self.n_out):
                 scores[clas] += w1[clas] * value
                 scores[clas] += w2[clas] * value
@@ -709,12 +712,10 @@ cdef class CombinerKernel:
         ``own_limit()`` gives the token where the sender's own words end; it is asked
         only when a match of a key counted "in the sender's own words" was found.
         """
-        cdef Offsets a, b, c
+        cdef Offsets a, b
         cdef double row[12]
         cdef int limit = INT_MAX
         cdef int declared, kin, own, role
-        cdef size_t i, j
-        cdef bint near
         out = {}
         for key in ("interest_declared", "interest_kin", "interest_own", "interest_weak", "interest_role",
                     "interest_negated", "council_role", "interest_denied", "complaint"):
@@ -842,6 +843,11 @@ def sentence_bounds(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t look_
     """``text.sentence_bounds`` without the regular expressions: the same two searches,
     the last sentence end in the ``look_back`` characters before ``start`` and the first
     in the ``longest`` after ``end``. ``tests/classifiers/test_kernels.py`` compares them."""
+    cdef pair[Py_ssize_t, Py_ssize_t] found = bounds_around(text, start, end, look_back, longest)
+    return found.first, found.second
+
+
+cdef pair[Py_ssize_t, Py_ssize_t] bounds_around(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t look_back, Py_ssize_t longest) except *:
     cdef Py_ssize_t n = len(text)
     cdef Py_ssize_t window = max(0, start - look_back)
     cdef Py_ssize_t p, stop, found
@@ -862,18 +868,17 @@ def sentence_bounds(str text, Py_ssize_t start, Py_ssize_t end, Py_ssize_t look_
         p += 1
     if right < 0:
         right = min(n, end + longest)
-    return left, min(right, n)
+    return pair[Py_ssize_t, Py_ssize_t](left, min(right, n))
 
 
 def cue_sentence(Doc doc, str text, int first, int last, Py_ssize_t look_back, Py_ssize_t longest):
     """For tokens ``[first, last)``: their character offsets and their sentence's, without
     the spaces around it: ``span_evidence``'s steps in one call."""
-    cdef const TokenC* end_token = &doc.c[last - 1]
-    cdef Py_ssize_t start = doc.c[first].idx, end = end_token.idx + end_token.lex.length
-    left, right = sentence_bounds(text, start, end, look_back, longest)
-    cdef Py_ssize_t l = left, r = right
+    cdef pair[Py_ssize_t, Py_ssize_t] cue = char_offsets(doc, first, last)
+    cdef pair[Py_ssize_t, Py_ssize_t] sentence = bounds_around(text, cue.first, cue.second, look_back, longest)
+    cdef Py_ssize_t l = sentence.first, r = sentence.second
     while l < r and Py_UNICODE_ISSPACE(text[l]):
         l += 1
     while r > l and Py_UNICODE_ISSPACE(text[r - 1]):
         r -= 1
-    return start, end, l, r
+    return cue.first, cue.second, l, r
