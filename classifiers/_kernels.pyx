@@ -882,3 +882,128 @@ def cue_sentence(Doc doc, str text, int first, int last, Py_ssize_t look_back, P
     while r > l and Py_UNICODE_ISSPACE(text[r - 1]):
         r -= 1
     return cue.first, cue.second, l, r
+
+
+# --- fixed strings, found in one pass ------------------------------------------------
+
+cdef enum:
+    PAIR_SLOTS = 4096  # buckets for the needles' first two characters (a power of two)
+
+
+cdef inline uint32_t pair_slot(Py_UCS4 a, Py_UCS4 b) noexcept:
+    return ((<uint32_t>a * 2654435761u) ^ <uint32_t>b) & (PAIR_SLOTS - 1)
+
+
+cdef class NeedleSet:
+    """Where each of some fixed strings first occurs in a text, in one pass over it.
+
+    ``needle in text`` for each of n needles reads the text n times; an officers roster
+    or a pattern's gate has 5 to 30 of them, so over a 900-character message that was
+    most of what finding who a complaint names cost. Here each position's first two
+    characters are looked up in a small table of the needles' first two (one char for a
+    needle of one), and only the needles listed there are compared. The answers are
+    ``str.find``'s: ``tests/classifiers/test_needles.py`` compares them.
+    """
+
+    cdef vector[vector[Py_UCS4]] needles
+    cdef vector[vector[int]] by_pair  # PAIR_SLOTS buckets of needle numbers (needles of 2+ chars)
+    cdef vector[vector[int]] by_char  # the same for needles of one char, by that char
+    cdef vector[uint64_t] pair_bits
+    cdef vector[uint64_t] char_bits
+    cdef bint has_empty
+
+    def __init__(self, needles):
+        cdef int k
+        cdef uint32_t slot
+        self.by_pair.resize(PAIR_SLOTS)
+        self.by_char.resize(PAIR_SLOTS)
+        self.pair_bits.resize(PAIR_SLOTS // 64, 0)
+        self.char_bits.resize(PAIR_SLOTS // 64, 0)
+        self.has_empty = False
+        for k, needle in enumerate(needles):
+            self.needles.push_back([ord(c) for c in needle])
+            if len(needle) == 0:
+                self.has_empty = True
+                continue
+            if len(needle) == 1:
+                slot = pair_slot(ord(needle[0]), 0)
+                self.by_char[slot].push_back(k)
+                self.char_bits[slot >> 6] |= (<uint64_t>1) << (slot & 63)
+            else:
+                slot = pair_slot(ord(needle[0]), ord(needle[1]))
+                self.by_pair[slot].push_back(k)
+                self.pair_bits[slot >> 6] |= (<uint64_t>1) << (slot & 63)
+
+    cdef inline bint found_at(self, str text, Py_ssize_t i, Py_ssize_t n, int k) noexcept:
+        cdef const vector[Py_UCS4]* needle = &self.needles[k]
+        cdef Py_ssize_t length = needle.size(), j
+        if i + length > n:
+            return False
+        for j in range(length):
+            if text[i + j] != needle[0][j]:
+                return False
+        return True
+
+    cdef int scan(self, str text, vector[Py_ssize_t]& firsts, bint stop_at_first) except -1:
+        """Fill ``firsts`` (-1 where a needle is absent); with ``stop_at_first``, stop at
+        the first position where any needle starts."""
+        cdef Py_ssize_t n = len(text), i
+        cdef int k, left = self.needles.size()
+        cdef uint32_t slot
+        cdef Py_UCS4 c, following
+        firsts.assign(self.needles.size(), -1)
+        if self.has_empty:
+            for k in range(<int>self.needles.size()):
+                if self.needles[k].size() == 0:
+                    firsts[k] = 0
+                    left -= 1
+            if stop_at_first:
+                return 0
+        for i in range(n):
+            if left == 0:
+                break
+            c = text[i]
+            following = text[i + 1] if i + 1 < n else 0
+            slot = pair_slot(c, following)
+            if self.pair_bits[slot >> 6] & ((<uint64_t>1) << (slot & 63)):
+                for k in self.by_pair[slot]:
+                    if firsts[k] < 0 and self.found_at(text, i, n, k):
+                        firsts[k] = i
+                        left -= 1
+                        if stop_at_first:
+                            return 0
+            slot = pair_slot(c, 0)
+            if self.char_bits[slot >> 6] & ((<uint64_t>1) << (slot & 63)):
+                for k in self.by_char[slot]:
+                    if firsts[k] < 0 and self.found_at(text, i, n, k):
+                        firsts[k] = i
+                        left -= 1
+                        if stop_at_first:
+                            return 0
+        return 0
+
+    def firsts(self, str text):
+        """``[text.find(needle) for needle in needles]``."""
+        cdef vector[Py_ssize_t] firsts
+        self.scan(text, firsts, False)
+        return list(firsts)
+
+    def any_in(self, str text):
+        """``any(needle in text for needle in needles)``."""
+        cdef vector[Py_ssize_t] firsts
+        self.scan(text, firsts, True)
+        cdef Py_ssize_t f
+        for f in firsts:
+            if f >= 0:
+                return True
+        return False
+
+    def earliest(self, str text):
+        """The least ``text.find(needle)`` over the needles that occur, or -1 if none does."""
+        cdef vector[Py_ssize_t] firsts
+        self.scan(text, firsts, True)
+        cdef Py_ssize_t f, best = -1
+        for f in firsts:
+            if f >= 0 and (best < 0 or f < best):
+                best = f
+        return best

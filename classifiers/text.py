@@ -8,6 +8,7 @@ receipts, invitations and officers' replies are recognised before any text model
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Callable, Mapping
 
 from spacy.tokens import Doc
@@ -19,6 +20,7 @@ from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import gated
 from classifiers.kernels import KERNELS
+from classifiers.needles import Needles
 from classifiers.registry import detector
 
 ENQUIRY = "mq.enquiry.v1"
@@ -32,7 +34,8 @@ _NON_ENQUIRY_SUBJECT = re.compile(
     re.I,
 )
 _ROBOT_LOCAL = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", re.I)
-_CE_TITLE = gated(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", "chief executive", "head of paid service", "ceo", "prif weithredwr")
+_CE_TITLE = gated(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", "chief executive", "head of paid service", "ceo", "prif weithredwr",
+                  starts_at_needle=True)
 _CHIEF_TITLE = gated(
     r"\b(director|monitoring officer|section 151|s\.? ?151|chief finance officer|chief financial officer|"
     r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
@@ -47,7 +50,7 @@ _CONDUCT = gated(
     r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|"
     r"patronis|condescend|lied|refused|handling of|promised|promises)\w*",
     "rude", "dismissive", "unprofessional", "conduct", "behavio", "attitude", "manner", "tone", "incompetent", "hung up", "shouted",
-    "patronis", "condescend", "lied", "refused", "handling of", "promise",
+    "patronis", "condescend", "lied", "refused", "handling of", "promise", starts_at_needle=True,
 )
 # Where a sentence ends: terminal punctuation (and any closing quote or bracket) before
 # whitespace, a blank line, or a line break before a bullet or a quoted line. Written
@@ -228,13 +231,21 @@ class ComplaintDetector:
         return Finding("complaint", True, score, COMPLAINT, evidence, kind=about)
 
 
+@lru_cache(maxsize=64)
+def _surnames(surnames: tuple[str, ...]) -> Needles:
+    """The officers' surnames, looked for in one pass (a council's roster, built once)."""
+    return Needles(surnames)
+
+
 def complaint_about(text: str, offset: int, directory: Directory, message: Message, lowered: str | None = None) -> tuple[str, tuple[Evidence, ...]]:
     """Who the complaint is about: the most senior person it names, by roster or title."""
     named: list[tuple[Officer, int]] = []
     lowered = text.lower() if lowered is None else lowered
-    for officer, surname, variants in directory.officer_name_variants:
-        if surname not in lowered:
-            continue  # every variant contains the surname: most officers are out in one look
+    rows = directory.officer_name_variants
+    present = _surnames(tuple(surname for _, surname, _ in rows)).firsts(lowered)
+    for (officer, _surname, variants), at in zip(rows, present):
+        if at < 0:
+            continue  # every variant contains the surname: most officers are out in one pass
         for variant in variants:
             pos = lowered.find(variant)
             if pos >= 0:

@@ -59,3 +59,20 @@ def test_search_text_is_case_insensitive_and_its_offsets_are_the_texts() -> None
     hit = p.search_text(shifted)
     assert hit is not None and shifted[hit.start() : hit.end()] == "Copied In"
     assert p.search_text("nothing to see") is None
+
+
+def test_a_search_from_the_first_needle_still_sees_the_character_before_it() -> None:
+    p = gated(r"\b(tone|rude)\w*", "tone", "rude", starts_at_needle=True)
+    hit = p.search("the stone was rude, the tone worse")  # "tone" in "stone" is not a word start
+    assert hit is not None and hit.group(0) == "rude"
+    assert p.search("stones and atoned") is None
+    assert p.search("tone").span() == (0, 4)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", [name for name, p in PATTERNS.items() if p.starts_at_needle])
+def test_patterns_searched_from_a_needle_begin_every_alternative_with_one(name: str) -> None:
+    source = PATTERNS[name].pattern.pattern
+    assert source.startswith(r"\b(")
+    alternatives = source[3 : source.index(")")].split("|")
+    for alternative in alternatives:
+        assert any(alternative.startswith(n) for n in PATTERNS[name].needles), (name, alternative)
