@@ -949,7 +949,6 @@ cdef class NeedleSet:
         the first position where any needle starts."""
         cdef Py_ssize_t n = len(text), i
         cdef int k, left = self.needles.size()
-        cdef uint32_t slot
         cdef Py_UCS4 c, following
         firsts.assign(self.needles.size(), -1)
         if self.has_empty:
@@ -964,23 +963,25 @@ cdef class NeedleSet:
                 break
             c = text[i]
             following = text[i + 1] if i + 1 < n else 0
-            slot = pair_slot(c, following)
-            if self.pair_bits[slot >> 6] & ((<uint64_t>1) << (slot & 63)):
-                for k in self.by_pair[slot]:
-                    if firsts[k] < 0 and self.found_at(text, i, n, k):
-                        firsts[k] = i
-                        left -= 1
-                        if stop_at_first:
-                            return 0
-            slot = pair_slot(c, 0)
-            if self.char_bits[slot >> 6] & ((<uint64_t>1) << (slot & 63)):
-                for k in self.by_char[slot]:
-                    if firsts[k] < 0 and self.found_at(text, i, n, k):
-                        firsts[k] = i
-                        left -= 1
-                        if stop_at_first:
-                            return 0
+            # Needles of two or more characters by their first two, then those of one.
+            left -= self.mark(self.pair_bits, self.by_pair, pair_slot(c, following), text, i, n, firsts)
+            left -= self.mark(self.char_bits, self.by_char, pair_slot(c, 0), text, i, n, firsts)
+            if stop_at_first and left < <int>self.needles.size():
+                return 0
         return 0
+
+    cdef inline int mark(self, const vector[uint64_t]& bits, const vector[vector[int]]& buckets, uint32_t slot,
+                         str text, Py_ssize_t i, Py_ssize_t n, vector[Py_ssize_t]& firsts) noexcept:
+        """Record ``i`` for each needle of the slot's bucket that starts there and was not
+        found before; the number recorded."""
+        cdef int k, marked = 0
+        if not bits[slot >> 6] & ((<uint64_t>1) << (slot & 63)):
+            return 0
+        for k in buckets[slot]:
+            if firsts[k] < 0 and self.found_at(text, i, n, k):
+                firsts[k] = i
+                marked += 1
+        return marked
 
     def firsts(self, str text):
         """``[text.find(needle) for needle in needles]``."""
