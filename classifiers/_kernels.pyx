@@ -970,7 +970,7 @@ cdef class NeedleSet:
                 return 0
         return 0
 
-    cdef inline int mark(self, const vector[uint64_t]& bits, const vector[vector[int]]& buckets, uint32_t slot,
+    cdef inline int mark(self, vector[uint64_t]& bits, vector[vector[int]]& buckets, uint32_t slot,
                          str text, Py_ssize_t i, Py_ssize_t n, vector[Py_ssize_t]& firsts) noexcept:
         """Record ``i`` for each needle of the slot's bucket that starts there and was not
         found before; the number recorded."""
