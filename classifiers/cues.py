@@ -21,7 +21,11 @@ KIN = ["wife", "husband", "partner", "son", "daughter", "sons", "daughters", "br
        "mam", "parents", "nephew", "niece", "cousin", "grandson", "granddaughter", "grandchildren", "grandchild", "son-in-law",
        "daughter-in-law", "sister-in-law", "brother-in-law", "father-in-law", "mother-in-law", "uncle", "aunt", "auntie",
        "family", "children", "kids", "child", "spouse", "fiancé", "fiancee", "fiance", "stepson", "stepdaughter", "in-laws", "granddad", "grandmother", "grandfather", "gran",
-       "lad", "lass", "boy", "girl", "boys", "girls", "missus", "hubby", "brothers", "sisters", "grandkids", "godson", "goddaughter", "twins"]
+       "lad", "lass", "boy", "girl", "boys", "girls", "missus", "hubby", "brothers", "sisters", "grandkids", "godson", "goddaughter", "twins",
+       # The words families use for each other, not only the formal ones: "my nan", "my
+       # mammy", "my stepfather", "our Dawn's fella" (seen missed in leave-one-council-out).
+       "nan", "nana", "nanna", "granny", "grandma", "grandad", "grandpa", "mammy", "mummy", "daddy", "da", "stepfather", "stepmother",
+       "stepdad", "stepmum", "stepmom", "fella", "boyfriend", "girlfriend", "eldest", "youngest", "granddaughters", "grandsons"]
 OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "drive", "driveway", "cottage", "flat", "bungalow",
          "business", "company", "firm", "farm", "shop", "pub", "practice", "yard", "premises", "restaurant", "cafe", "café",
          "hotel", "store", "salon", "garage", "stall", "allotment", "holiday", "let", "lettings", "agency", "workshop", "b&b",
@@ -76,7 +80,13 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["registered", "registrable", "register"]}}, {"LOWER": {"IN": ["interest", "interests"]}}, {"LOWER": {"IN": ["form", "forms", "entry", "entries", "return", "returns", "page", "pages"]}}],
     ],
     "interest_kin": [
-        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "great", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
+        # "me sister", "me mam": the dialect possessive. Not before "children", "kids",
+        # "family" or "child", where "me" is as often the object ("tell me children's services").
+        [{"LOWER": "me"}, {"LOWER": {"IN": [k for k in KIN if k not in ("children", "child", "kids", "family")]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["step", "half", "grand", "god", "in"]}}, {"LOWER": "-"}, {"LOWER": {"IN": KIN + ["laws", "law"]}}],
+        # "My great-grandson", but not "my great-grandmother gutted herring there a century
+        # ago": an ancestor that far back is family history, seldom a living stake.
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "great"}, {"LOWER": "-"}, {"LOWER": {"IN": ["grandson", "granddaughter", "grandchild", "grandchildren", "grandkids", "grandsons", "granddaughters", "nephew", "niece"]}}],
         # "Mam has had plot 14", "Mum's house": family words opening a sentence are the
         # writer's own family; mid-sentence they are as often "her mother's".
         [{"LOWER": {"IN": ["mum", "mam", "dad", "nan", "nana", "gran", "grandad", "granny", "mother", "father"]}, "IS_SENT_START": True}, {"LOWER": {"IN": ["'s", "’s"]}}],
@@ -89,6 +99,12 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["works", "worked", "runs", "owns", "is", "has", "lives", "farms", "chairs", "sits", "applied", "rents", "was"]}}],
     ],
     "interest_own": [
+        # "me van", "me house": the dialect possessive (as "me sister" in interest_kin).
+        [{"LOWER": "me"}, {"LOWER": {"IN": ["van", "house", "garden", "shop", "boat", "car", "farm", "flat", "bungalow", "allotment", "business", "lock-up", "garage", "plot"]}}],
+        # Holdings named as things one has: "I've got an annual season ticket", "I hold
+        # member shares in Glenbus", "I've got two plates myself".
+        [{"LOWER": "i"}, {"LOWER": {"IN": ["'ve", "’ve", "have", "hold", "own"]}, "OP": "?"}, {"LOWER": {"IN": ["got", "hold", "own", "held", "have"]}}, {"OP": "{0,3}"},
+         {"LOWER": {"IN": ["shares", "share", "plates", "plate", "ticket", "permit", "licence", "license", "lease", "stall", "pitch", "plot", "lock-up", "mooring", "berth", "allotment", "tenancy", "franchise"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": STAKES}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["put", "submitted", "sent", "entered", "priced", "quoted", "tendered", "bid", "applied"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["price", "bid", "tender", "quote", "quotation", "application", "offer"]}}],
         [{"LOWER": {"IN": ["live", "lives", "living", "reside", "residing"]}}, {"OP": "{0,5}"}, {"LOWER": "myself"}],

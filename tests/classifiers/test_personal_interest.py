@@ -109,3 +109,33 @@ def test_a_model_trained_on_other_features_is_refused() -> None:
 
     with pytest.raises(ValueError, match="retrain"):
         combine.predict([0.1, 0.2], [1.0, 0.5, 0.0])
+
+
+def test_the_words_families_use_for_each_other_are_family(blank: Detectors) -> None:
+    for text in ("My nan paid for the garden waste bin in November and it never came. Can someone chase it?",
+                 "My mammy has been in Bramblecote two years. Why were the families not told?",
+                 "My stepfather had his OT assessment in June. How long is the wait for the grant?",
+                 "It's my daddy, so excuse the tone. Who is the council's contact at the Trust?"):
+        assert _cue_counts(blank, text)["kin"] == 1, text
+    # "my fellow councillors" is the chamber, not a family.
+    assert _cue_counts(blank, "My fellow councillors have asked the same. When is the report due?")["kin"] == 0
+
+
+def test_the_dialect_possessive_me_before_family_and_things(blank: Detectors) -> None:
+    assert _cue_counts(blank, "Me sister went to housing options on Friday. Can someone chase it?")["kin"] == 1
+    assert _cue_counts(blank, "I've had me van in number 7 for twelve year. Who decided to sell the site?")["own"] == 1
+    # "me" as the object, before a word that also names family: not a possessive.
+    assert _cue_counts(blank, "Could you tell me children's services' number? A resident needs it.")["kin"] == 0
+
+
+def test_holdings_named_as_things_one_has(blank: Detectors) -> None:
+    for text in ("I hold member shares in Glenbus from when it became a co-op. Is the contract being retendered?",
+                 "I've got an annual season ticket for Dock Lane. Does the new tariff apply at renewal?",
+                 "I've got two plates myself. Is there a grant towards the respray?"):
+        assert _cue_counts(blank, text)["own"] == 1, text
+    assert _cue_counts(blank, "A resident has got a parking permit but still got a ticket. Can it be cancelled?")["own"] == 0
+
+
+def test_a_great_grandparent_is_family_history_not_a_stake(blank: Detectors) -> None:
+    assert _cue_counts(blank, "My great-grandmother gutted herring on that quay. Is the building listed?")["kin"] == 0
+    assert _cue_counts(blank, "My great-grandson starts at the school in September. Is the crossing staffed?")["kin"] == 1
