@@ -772,7 +772,7 @@ cdef class CombinerKernel:
         return out
 
     cdef Offsets revealed(self, dict spans, str key, int limit):
-        """``combine._revealed``: own matches, not denied, not near a mention of which address is used."""
+        """``combine._revealed``: own matches, not denied, not in an aside, not near a mention of which address is used."""
         cdef Offsets found, others, kept
         cdef size_t i, j
         cdef bint near
@@ -781,6 +781,8 @@ cdef class CombinerKernel:
         if found.empty():
             return found
         take(spans, "interest_denied", INT_MAX, others)
+        drop_overlapping(found, others)
+        take(spans, "interest_aside", INT_MAX, others)
         drop_overlapping(found, others)
         take(spans, "mail_context", INT_MAX, others)
         if others.empty():

@@ -48,7 +48,7 @@ MAIL_CONTEXT_WINDOW = 15  # tokens either side of "my home email" where family a
 
 def revealed_cues(doc: Doc, key: str) -> Offsets:
     """Revealed-interest cues of one family in the sender's own words, except those denied
-    ("not my land") or in a sentence about which address they are writing from ("my
+    ("not my land"), in an aside ("my husband says", "my cousin's wedding") or in a sentence about which address they are writing from ("my
     grandson set up my home email"). Worked out once per Doc: the combiner and the
     detector's evidence both ask."""
     hits = cue_hits(doc)
@@ -64,6 +64,7 @@ def _revealed(doc: Doc, key: str) -> Offsets:
     if not found:
         return found
     found = outside(found, hits.get("interest_denied"))  # "not my land"
+    found = outside(found, hits.get("interest_aside"))  # "my cousin's wedding", "my husband says"
     context = hits.get("mail_context")
     if not context:
         return found

@@ -139,6 +139,18 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         # "I have no interest to declare": a statement that there is nothing to declare.
         [{"LOWER": {"IN": ["no", "nothing", "nil", "not", "n't", "never", "none"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["interest", "interests", "declare", "declarable", "stake", "connection", "conflict", "link", "relation", "related", "relative", "family", "business", "personal"]}}],
     ],
+    "interest_aside": [
+        # A family word in an aside, not a stake: the wedding or birthday that delayed a
+        # reply, what a husband says about potholes, a visit, a relative elsewhere who
+        # "had exactly the same thing", a relative who has died. A family cue overlapping
+        # one of these is not counted (combine.revealed_cues), as a denied one is not.
+        [{"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": ["own", "eldest", "youngest"]}, "OP": "?"}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["'s", "’s"]}, "OP": "?"}, {"OP": "{0,2}"},
+         {"LOWER": {"IN": ["wedding", "birthday", "graduation", "funeral", "christening", "anniversary", "party", "retirement", "wake", "hen", "stag", "bedside", "celebration", "engagement"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["says", "said", "thinks", "reckons", "jokes", "joked", "tells", "teases", "insists", "swears", "laughs"]}}],
+        [{"LOWER": {"IN": ["visiting", "visit", "see", "seeing", "staying"]}}, {"LOWER": "with", "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["up", "down", "over", "out", "back"]}, "OP": "?"}, {"LOWER": "in"}, {"OP": "{1,6}"}, {"LOWER": {"IN": ["same", "similar", "exactly"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "late"}, {"LOWER": {"IN": KIN}}],
+    ],
     "interest_denied": [
         # The narrow, unambiguous forms: "no connection with the applicant", "nothing to
         # declare", "not my land". Kept apart from the broad negations above so that the

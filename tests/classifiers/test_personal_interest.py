@@ -139,3 +139,31 @@ def test_holdings_named_as_things_one_has(blank: Detectors) -> None:
 def test_a_great_grandparent_is_family_history_not_a_stake(blank: Detectors) -> None:
     assert _cue_counts(blank, "My great-grandmother gutted herring on that quay. Is the building listed?")["kin"] == 0
     assert _cue_counts(blank, "My great-grandson starts at the school in September. Is the crossing staffed?")["kin"] == 1
+
+
+def test_family_in_an_aside_is_not_a_stake(blank: Detectors) -> None:
+    for text in ("I was over at my cousin's wedding from Friday, hence the delay. Is the bridge open again?",
+                 "We had our grandson's fifth birthday today. When will the bins be emptied?",
+                 "My husband says I'm obsessed with potholes. Can the one on Mill Lane be filled?",
+                 "I went to see my brother, who's not been well. Has the hedge been cut?",
+                 "My sister up in Cumbria went through the same with her carer. Who do families ring?",
+                 "My late father was a postman out of that depot. Is it closing?"):
+        assert _cue_counts(blank, text)["kin"] == 0, text
+    # The same family words where the relative has the stake still count.
+    for text in ("My brother farms the land next to the depot. Is it closing?",
+                 "My sister has applied for the tenancy at the depot. When will she hear?"):
+        assert _cue_counts(blank, text)["kin"] == 1, text
+
+
+def test_the_compiled_combiner_drops_asides_as_the_reference_does(shipped: Detectors) -> None:
+    from classifiers import combine
+    from classifiers.kernels import KERNELS
+
+    if KERNELS is None:
+        pytest.skip("compiled kernels not built")
+    text = "My husband says I'm obsessed. My sister has applied for the tenancy. When will she hear?"
+    doc = shipped.classify(msg(text)).doc
+    reference = combine.Combiner(shipped.weights, kernels=None)(doc)
+    compiled = combine.Combiner(shipped.weights)(doc)
+    assert compiled["personal_interest"] == pytest.approx(reference["personal_interest"], abs=1e-9)
+    assert len(combine.revealed_cues(doc, "interest_kin")) == 1
