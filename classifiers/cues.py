@@ -166,6 +166,18 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": "not"}, {"LOWER": {"IN": ["related", "connected", "involved", "linked"]}}],
         [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["land", "business", "property", "family", "house", "field", "site", "company", "club", "application"]}}],
         [{"LOWER": {"IN": ["n't", "not"]}}, {"LOWER": {"IN": ["have", "hold"]}}, {"LOWER": {"IN": ["any", "an", "a"]}}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "stake", "involvement"]}}],
+        # Where the writer's own place is, said to rule it out: "my street isn't in it",
+        # "my street's nowhere near it", "my home is some three miles from the site", "not
+        # near my house". ("Is well within" or "not far from" would be the opposite: not here.)
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": {"IN": OWNED}}, {"LOWER": {"IN": ["is", "'s", "’s", "are", "was"]}}, {"LOWER": {"IN": ["n't", "not"]}},
+         {"LOWER": {"IN": ["in", "on", "near", "affected", "involved", "part", "within", "anywhere"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": {"IN": OWNED}}, {"LOWER": {"IN": ["is", "'s", "’s", "are", "was"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["nowhere", "miles", "mile"]}}],
+        [{"LOWER": {"IN": ["not", "nowhere"]}}, {"LOWER": {"IN": ["near", "close", "by"]}}, {"LOWER": "to", "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": {"IN": OWNED}}],
+        # A stake given up ("I sold my own boat in 2019") or a firm that takes no part ("my
+        # firm does not act in planning matters"), and "declaration of interests - none".
+        [{"LOWER": {"IN": ["sold", "gave", "closed", "retired"]}}, {"LOWER": {"IN": ["up", "from"]}, "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": {"IN": OWNED + ["boat", "shares", "stake", "licence", "plot"]}}],
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["firm", "practice", "company", "business", "employer", "partnership"]}}, {"LOWER": {"IN": ["does", "did", "has", "have", "is", "was"]}}, {"LOWER": {"IN": ["not", "n't", "never"]}}],
+        [{"LOWER": {"IN": ["interest", "interests"]}}, {"LOWER": {"IN": ["-", "—", "–", ":", "="]}, "OP": "?"}, {"LOWER": {"IN": ["none", "nil", "n/a"]}}],
     ],
     "mail_context": [
         # "from my home email - my grandson set it up", "my own address while I'm visiting

@@ -167,3 +167,16 @@ def test_the_compiled_combiner_drops_asides_as_the_reference_does(shipped: Detec
     compiled = combine.Combiner(shipped.weights)(doc)
     assert compiled["personal_interest"] == pytest.approx(reference["personal_interest"], abs=1e-9)
     assert len(combine.revealed_cues(doc, "interest_kin")) == 1
+
+
+def test_the_writers_own_place_ruled_out_is_a_denial(blank: Detectors) -> None:
+    for text in ("My street isn't in it and wouldn't be. Where does the zone end?",
+                 "My street's nowhere near it. Why is the junction being changed?",
+                 "My home is some three miles from the site. When is the hearing?",
+                 "Not near my house, for the record. Who cuts the verge at Brambledown Cross?",
+                 "I sold my own boat in 2019. Who now sets the mooring fees?",
+                 "My firm does not act in planning matters. When will the report be out?"):
+        assert _cue_counts(blank, text)["own"] == 0, text
+    # Said the other way round, it is a stake.
+    assert _cue_counts(blank, "My street is in the zone. Where does it end?")["own"] == 1
+    assert _cue_counts(blank, "My house is not far from the site. When is the hearing?")["own"] == 1
