@@ -2,12 +2,16 @@
 
 The kernels read spaCy's token structs, so they are compiled against the spaCy release
 in the build environment and record it; at run time they are used only under that
-same release (``classifiers/kernels.py``), otherwise the numpy code paths run. A
+same release (``classifiers/kernels.py``), otherwise the numpy code paths run; they also
+record the hash of the ``.pyx`` they were built from, so that a stale build in a working
+tree is refused rather than silently used. A
 machine without a C++ compiler (a Windows server without Build Tools, say) still
 installs: the build says so and the package runs on its numpy paths.
 """
 
+import hashlib
 import sys
+from pathlib import Path
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -35,6 +39,9 @@ def extensions() -> list:
     except ImportError:  # no build tools: the package still works, on its numpy paths
         return []
     version = spacy.about.__version__
+    # The source's hash goes into the module: an editable install whose rebuild failed
+    # keeps the old .so beside the new .pyx, and classifiers/kernels.py refuses it.
+    source = hashlib.sha256(Path("classifiers/_kernels.pyx").read_bytes()).hexdigest()
     return cythonize(
         [
             Extension(
@@ -42,7 +49,7 @@ def extensions() -> list:
                 ["classifiers/_kernels.pyx"],
                 language="c++",  # spaCy's headers are C++
                 include_dirs=[numpy.get_include()],
-                define_macros=[("MQ_SPACY_VERSION", f'"{version}"'), ("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
+                define_macros=[("MQ_SPACY_VERSION", f'"{version}"'), ("MQ_KERNELS_SOURCE", f'"{source}"'), ("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")],
             )
         ],
         compiler_directives={"language_level": "3"},

@@ -47,11 +47,16 @@ cdef extern from *:
     #ifndef MQ_SPACY_VERSION
     #define MQ_SPACY_VERSION "unknown"
     #endif
+    #ifndef MQ_KERNELS_SOURCE
+    #define MQ_KERNELS_SOURCE "unknown"
+    #endif
     """
     const char* MQ_SPACY_VERSION
+    const char* MQ_KERNELS_SOURCE
 
 
 BUILT_FOR_SPACY = MQ_SPACY_VERSION.decode("ascii")
+BUILT_FROM_SOURCE = MQ_KERNELS_SOURCE.decode("ascii")  # sha256 of this file when setup.py compiled it
 
 # preshed keeps keys 0 and 1 for empty and deleted cells; no word hash is either.
 cdef uint64_t FIRST_KEY = 2

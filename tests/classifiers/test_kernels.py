@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
+from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -14,7 +17,7 @@ from bot.parse import parse_message
 from classifiers.cues import PATTERNS
 from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, hit_finder, match_hits, prefilter, word_code
 from classifiers.combine import BUSINESS_KEY
-from classifiers.kernels import KERNELS
+from classifiers.kernels import KERNELS, built_from_other_source
 from classifiers.nlp import blank_pipeline, model_text
 from classifiers.pipeline import text_for
 from tests.conftest import ROOT
@@ -35,6 +38,24 @@ def test_kernels_are_built_for_the_installed_spacy() -> None:
     # missing kernel means a broken install, not an option.
     assert KERNELS is not None
     assert KERNELS.BUILT_FOR_SPACY == spacy.about.__version__
+
+
+@needs_kernels
+def test_kernels_are_built_from_the_source_beside_them() -> None:
+    source = ROOT / "classifiers" / "_kernels.pyx"
+    assert KERNELS is not None
+    assert KERNELS.BUILT_FROM_SOURCE == hashlib.sha256(source.read_bytes()).hexdigest()
+
+
+def test_a_build_from_other_source_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "_kernels.pyx"
+    source.write_text("def f(): return 1\n")
+    built = SimpleNamespace(BUILT_FROM_SOURCE=hashlib.sha256(source.read_bytes()).hexdigest())
+    assert not built_from_other_source(built, source)  # type: ignore[arg-type]
+    source.write_text("def f(): return 2\n")  # edited, and the rebuild failed
+    assert built_from_other_source(built, source)  # type: ignore[arg-type]
+    # An installed package has no .pyx beside the module: nothing to compare.
+    assert not built_from_other_source(built, tmp_path / "absent.pyx")  # type: ignore[arg-type]
 
 
 @needs_kernels
