@@ -41,7 +41,7 @@ def extensions() -> list:
     version = spacy.about.__version__
     # The source's hash goes into the module: an editable install whose rebuild failed
     # keeps the old .so beside the new .pyx, and classifiers/kernels.py refuses it.
-    source = hashlib.sha256(Path("classifiers/_kernels.pyx").read_bytes()).hexdigest()
+    source = hashlib.sha256((Path(__file__).resolve().parent / "classifiers" / "_kernels.pyx").read_bytes()).hexdigest()
     return cythonize(
         [
             Extension(
