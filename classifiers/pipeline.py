@@ -21,6 +21,7 @@ from classifiers import combine
 from classifiers.findings import Finding
 from classifiers.doc_runner import DocRunner
 from classifiers.hits import keep_texts
+from classifiers.named_kin import mark_named_kin
 from classifiers.nlp import load_pipeline, model_text
 from classifiers.recipients import ThirdPartyDetector
 from classifiers.sender import SenderDetector
@@ -93,6 +94,7 @@ class Detectors:
 
     def with_doc(self, message: Message, doc: Doc) -> Classification:
         """The findings for a message whose Doc the pipeline has made (its texts stored by ``hits.keep_texts``)."""
+        mark_named_kin(doc)  # "our Connor": needs the text as written, which the pipeline did not read
         is_member, personal, member = self.sender(message, self.directory)
         doc.user_data[combine.BUSINESS_KEY] = personal.kind == "business"
         t = self.thresholds

@@ -22,7 +22,9 @@ from spacy.training import Example
 
 from classifiers import combine
 from classifiers.corpus import Example as LabelledMessage, find_corpora, load_corpus
+from classifiers.hits import keep_texts
 from classifiers.mail_providers import outside_address_kind
+from classifiers.named_kin import mark_named_kin
 from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline, model_text
 from classifiers.pipeline import text_for
 
@@ -94,7 +96,10 @@ def text_example(ex: LabelledMessage) -> TextExample:
 def example_docs(nlp: Language, examples: Iterable[TextExample]) -> Iterator[Doc]:
     """Docs for the combiner: the text through the pipeline, plus what the headers said."""
     examples = list(examples)
-    for doc, e in zip(nlp.pipe((model_text(e.text) for e in examples), batch_size=64), examples):
+    reads = [model_text(e.text) for e in examples]
+    for doc, e, read in zip(nlp.pipe(reads, batch_size=64), examples, reads):
+        keep_texts(doc, e.text, read)  # as the classify stage does: cues that need the text as written see it
+        mark_named_kin(doc)
         doc.user_data[combine.BUSINESS_KEY] = e.business
         yield doc
 
