@@ -176,7 +176,7 @@ class EnquiryDetector:
         return None
 
 
-@detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, the club I chair).", ("personal_interest",))
+@detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, our Connor's tenancy, the club I chair).", ("personal_interest",))
 def make_interest() -> "InterestDetector":
     return InterestDetector()
 
