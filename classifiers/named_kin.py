@@ -18,11 +18,12 @@ have an interest.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 import numpy as np
 from spacy.tokens import Doc
 
-from classifiers.hits import HITS_KEY, TEXT_KEY, cue_hits, doc_lower
+from classifiers.hits import HITS_KEY, TEXT_KEY, cue_hits
 from classifiers.kernels import KERNELS
 
 KEY = "interest_kin"
@@ -51,16 +52,30 @@ def mark_named_kin(doc: Doc) -> None:
     text = doc.user_data.get(TEXT_KEY)
     # Never from ``doc.text``, the lower-cased text, where no name shows; and only where
     # the cue component ran (its hits are what the matches join).
-    if text is None or HITS_KEY not in doc.user_data or doc.user_data.get(_DONE) or "our " not in doc_lower(doc):
+    if text is None or HITS_KEY not in doc.user_data or doc.user_data.get(_DONE):
         return
     doc.user_data[_DONE] = True
-    found = [(m.start(), m.end()) for m in _NAMED.finditer(text) if m.group(1) not in INSTITUTIONS]
+    found = [(m.start(), m.end()) for m in named_family(text)]
     if not found:
         return
     hits = cue_hits(doc)
     spans = tuple((first, max(first + 1, token_at(doc, end))) for first, end in ((token_at(doc, s), e) for s, e in found))
     hits.spans[KEY] = tuple(sorted(set(hits.get(KEY)) | set(spans)))
     hits.derived.clear()  # filtered matches worked out before this are stale
+
+
+def named_family(text: str) -> Iterator[re.Match[str]]:
+    """Each "our <first name>" in ``text``.
+
+    Found from the "ur " of each "our" with ``str.find``: the pattern's look-behind keeps
+    the regex engine from skipping ahead to candidates, and scanning every character of
+    every message with it cost 6 µs a message, most of them without a single "our"."""
+    at = text.find("ur ", 1)
+    while at > 0:
+        m = _NAMED.match(text, at - 1) if text[at - 1] in "Oo" else None
+        if m and m.group(1) not in INSTITUTIONS:
+            yield m
+        at = text.find("ur ", at + 3)
 
 
 def token_at(doc: Doc, char: int) -> int:

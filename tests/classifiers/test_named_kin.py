@@ -60,3 +60,13 @@ def test_training_sees_the_names_classification_sees(blank: Detectors) -> None:
     trained = next(example_docs(blank_pipeline(), [example]))
     assert revealed_cues(trained, "interest_kin") == revealed_cues(classified, "interest_kin")
     assert len(revealed_cues(trained, "interest_kin")) == 2
+
+
+def test_found_from_each_our_as_the_pattern_alone_finds_them() -> None:
+    from classifiers.named_kin import _NAMED, INSTITUTIONS, named_family
+
+    texts = ["Our Shannon rang.", "ur Shannon", "Your Shannon and four Connor, hour Kev", "x our Jack's boots and Our Council",
+             "(our Ciara) and 'our Rob'", "Our\\nConnor", "tour Ann, detour Bob, our Ann"]
+    for text in texts:
+        assert [m.span() for m in named_family(text)] == [m.span() for m in _NAMED.finditer(text) if m.group(1) not in INSTITUTIONS], text
+    assert [m.group(1) for m in named_family("tour Ann, detour Bob, our Ann")] == ["Ann"]
