@@ -113,13 +113,29 @@ class Directory:
         if "," in text:
             last, _, first = text.partition(",")
             return self._members_by_name.get(normalise_name(f"{first} {last}"))
-        return None
+        words = norm.split()
+        return self.member_by_short_name(words[0], words[-1]) if len(words) == 2 else None
+
+    def member_by_short_name(self, first: str, surname: str) -> Member | None:
+        """The one member with this surname whose first name begins with ``first`` (normalised
+        words): "Tiff Harkins" for Tiffany Harkins, "Alex Doyle" for Alexander Doyle. None when
+        the short form is under three letters or fits more than one member."""
+        if len(first) < 3:
+            return None
+        found = [m for key, last, m in self._names_by_surname if last == surname and key.startswith(first)]
+        return found[0] if len(found) == 1 else None
 
     def members_named_in(self, text: str) -> list[Member]:
         norm = f" {normalise_name(text)} "
-        words = set(norm.split())
+        words = norm.split()
+        present = set(words)
         # A name can only be there if its last word is one of the text's words.
-        return [m for key, surname, m in self._names_by_surname if surname in words and f" {key} " in norm]
+        found = [m for key, surname, m in self._names_by_surname if surname in present and f" {key} " in norm]
+        if found or not present & self.member_surnames:
+            return found
+        # Signed with a short first name: "Tiff Harkins", "Tiff (Cllr Harkins)".
+        short = (self.member_by_short_name(first, last) for first, last in zip(words, words[1:]) if last in self.member_surnames)
+        return list(dict.fromkeys(m for m in short if m))
 
     @cached_property
     def _names_by_surname(self) -> tuple[tuple[str, str, Member], ...]:

@@ -75,8 +75,9 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
     for line in tail_lines:
         if len(line) > 80:
             continue
-        # "(Cllr Philip Vardy, Holmfield West)": keep what is inside the brackets.
-        found = directory.members_named_in(line.replace("(", " ").replace(")", " "))
+        # "(Cllr Philip Vardy, Holmfield West)": keep what is inside the brackets; and then
+        # without it, for a nickname in brackets: "Cllr George (Dod) Imlach".
+        found = directory.members_named_in(line.replace("(", " ").replace(")", " ")) or directory.members_named_in(line)
         if len(found) == 1:
             return found[0], Evidence("signature", line.strip(), detail="sign-off matches roster")
     return None

@@ -65,3 +65,15 @@ def test_a_personal_address_says_whether_it_is_webmail_or_a_business(blank: Dete
     assert (webmail.value, webmail.kind) == (True, "webmail")
     assert (business.value, business.kind) == (True, "business")
     assert blank.classify(msg("cllr.jean.thirkettle@brackenford.gov.uk")).findings["personal_address"].kind is None
+
+
+def test_a_nickname_in_brackets_in_the_sign_off_still_matches(blank: Detectors) -> None:
+    c = blank.classify(msg("gp71@gmail.com", "Please can you help?\n\nThanks\nCllr Gareth (Gaz) Pennock"))
+    assert c.member and c.member.name == "Gareth Pennock"
+    assert c.findings["sender_is_member"].evidence[0].source == "signature"
+
+
+def test_a_short_first_name_matches_when_only_one_member_fits(blank: Detectors) -> None:
+    # "Gar" is a beginning of Gareth, and Gareth Pennock the only Pennock on the roster.
+    c = blank.classify(msg('"Gar Pennock" <gp71@gmail.com>'))
+    assert c.member and c.member.name == "Gareth Pennock" and c.findings["personal_address"].value
