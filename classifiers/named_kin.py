@@ -11,8 +11,8 @@ cues, where the combiner and the evidence see it like any other.
 A capitalised word after "our" is a name only if it is not one of the institutions a
 councillor calls "ours" ("our Council", "our Lady's", "our December meeting") and is
 not the first word of a longer proper name ("our Customer Services", "our Local Plan").
-Leave-one-council-out: 18 of the 21 training messages from members with such a name
-have an interest.
+In the training councils, 17 of the 20 members' messages with such a name have an
+interest.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ INSTITUTIONS = frozenset(
     Town Parish County Borough District City Village Community Church Chapel School Club Team Region Area Office
     Officer Officers Staff Chief Director Head Manager Clerk Cabinet Committee Board Forum Partnership Trust Society
     Association Festival Show Library Centre Center Highways Housing Planning Street Road Lane Park Hall Services Service
-    Residents Tenants Members Customers Heritage Authority Department Directorate Team Unit Network Project Programme
+    Residents Tenants Customers Heritage Authority Department Directorate Unit Network Project Programme
     """.split()
 )
 
