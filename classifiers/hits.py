@@ -47,8 +47,12 @@ class CueHits:
         """The first token after the sender's own words."""
         if self._own_tokens is None:
             cut = own_words_end(doc)
-            self._own_tokens = KERNELS.token_at_char(doc, cut) if KERNELS else int(np.searchsorted(self.bounds(doc)[:, 0], cut))
+            self._own_tokens = self.token_at(doc, cut)
         return self._own_tokens
+
+    def token_at(self, doc: Doc, char: int) -> int:
+        """The first token starting at or after character ``char`` (``len(doc)`` if none)."""
+        return int(KERNELS.token_at_char(doc, char)) if KERNELS else int(np.searchsorted(self.bounds(doc)[:, 0], char))
 
     def char_span(self, doc: Doc, span: tuple[int, int]) -> tuple[int, int]:
         """Character offsets of a match, without creating a spaCy ``Span``."""

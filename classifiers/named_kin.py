@@ -20,11 +20,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-import numpy as np
 from spacy.tokens import Doc
 
 from classifiers.hits import HITS_KEY, TEXT_KEY, cue_hits
-from classifiers.kernels import KERNELS
 
 KEY = "interest_kin"
 _DONE = "mq_named_kin"
@@ -59,8 +57,11 @@ def mark_named_kin(doc: Doc) -> None:
     if not found:
         return
     hits = cue_hits(doc)
-    spans = tuple((first, max(first + 1, token_at(doc, end))) for first, end in ((token_at(doc, s), e) for s, e in found))
-    hits.spans[KEY] = tuple(sorted(set(hits.get(KEY)) | set(spans)))
+    spans = set(hits.get(KEY))
+    for start, end in found:
+        first = hits.token_at(doc, start)
+        spans.add((first, max(first + 1, hits.token_at(doc, end))))
+    hits.spans[KEY] = tuple(sorted(spans))
     hits.derived.clear()  # filtered matches worked out before this are stale
 
 
@@ -76,10 +77,3 @@ def named_family(text: str) -> Iterator[re.Match[str]]:
         if m and m.group(1) not in INSTITUTIONS:
             yield m
         at = text.find("ur ", at + 3)
-
-
-def token_at(doc: Doc, char: int) -> int:
-    """The first token starting at or after ``char``."""
-    if KERNELS:
-        return int(KERNELS.token_at_char(doc, char))
-    return int(np.searchsorted(cue_hits(doc).bounds(doc)[:, 0], char))
