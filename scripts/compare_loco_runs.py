@@ -45,7 +45,7 @@ def compare(before: dict[str, dict], after: dict[str, dict], choose: Callable[[S
 
 
 def default_policy(label: str) -> str:
-    return "prior shift" if label in train.PRIOR_SHIFTED else "best F1"
+    return f"dev weighted x{train.DEV_WEIGHTED[label]}" if label in train.DEV_WEIGHTED else "best F1"
 
 
 def _line(c: BinaryCounts) -> str:

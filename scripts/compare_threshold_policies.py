@@ -10,8 +10,9 @@ is scored on the held-out council. Nothing is trained again. The policies:
 - ``best F1`` (what ``mqtriage train`` does for complaints and enquiries): the best F1 over
   all calibration scores;
 - ``dev only``: the best F1 over the dev split alone (unseen voices, but few of them);
-- ``dev weighted xK``: the dev split counted K times;
-- ``prior shift`` (what it does for personal interests, ``train.PRIOR_SHIFTED``): ``best
+- ``dev weighted xK``: the dev split counted K times (x8 is what ``mqtriage train`` does for
+  personal interests, ``train.DEV_WEIGHTED``);
+- ``prior shift`` (what it did for personal interests until ``DEV_WEIGHTED``): ``best
   F1``, moved for the dev split's share of positives rather than the calibration set's
   (the same posterior odds, re-weighted by the ratio of the priors);
 - ``near-best middle (E)``: of the thresholds whose F1 is within E of the best, the

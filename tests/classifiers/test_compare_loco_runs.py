@@ -27,7 +27,7 @@ def test_each_council_is_scored_at_the_threshold_the_policy_picks_from_its_own_r
 
 
 def test_the_default_policy_is_the_one_training_uses_for_the_label() -> None:
-    assert runs.default_policy("personal_interest") == "prior shift"
+    assert runs.default_policy("personal_interest") == "dev weighted x8"
     assert runs.default_policy("complaint") == "best F1"
 
 

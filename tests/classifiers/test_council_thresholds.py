@@ -63,15 +63,33 @@ def _separable(cut: float, positives: int, negatives: int) -> list[tuple[float, 
     return [(cut + 0.03 + i * 0.001, True) for i in range(positives)] + [(cut - 0.03 - i * 0.001, False) for i in range(negatives)]
 
 
-def test_prior_shift_raises_the_interest_threshold_when_dev_interests_are_rarer() -> None:
-    # Some overlap around 0.4, so the best point is one threshold, not a whole plateau.
-    training = _separable(0.40, 30, 70) + [(0.45, False), (0.35, True)]
-    plain_best = best_threshold([s for s, _ in training + _separable(0.40, 1, 9)], [g for _, g in training + _separable(0.40, 1, 9)])
-    rarer = choose_thresholds(_calibration(training, _separable(0.40, 1, 9)))
-    assert rarer["complaint"] == plain_best  # complaints keep the plain best F1
-    assert rarer["personal_interest"] > plain_best + 0.02
-    same = choose_thresholds(_calibration(training, _separable(0.40, 3, 7)))
-    assert abs(same["personal_interest"] - same["complaint"]) < 0.01
+def test_interest_threshold_counts_the_dev_split_eight_times_and_complaints_do_not() -> None:
+    # Training scores separate at 0.30, the unseen voices of dev at 0.60: counted once, the
+    # forty training rows decide; counted eight times, the twenty dev rows do.
+    training, dev = _separable(0.30, 20, 20), _separable(0.60, 10, 10)
+    chosen = choose_thresholds(_calibration(training, dev))
+    rows = training + dev
+    assert chosen["complaint"] == best_threshold([s for s, _ in rows], [g for _, g in rows])
+    assert chosen["complaint"] < 0.40
+    assert 0.50 <= chosen["personal_interest"] <= 0.63
+    weighted = training + dev * 8
+    assert chosen["personal_interest"] == best_threshold([s for s, _ in weighted], [g for _, g in weighted])
+
+
+def test_interest_threshold_reads_only_members_messages() -> None:
+    # A resident's "my son" is never an interest (the detector does not ask). Sixty
+    # residents' messages scored 0.40 would, counted as false interests, lift the threshold
+    # over every member's interest scored 0.33; they must not count at all.
+    training = [(0.33, True)] * 10 + [(0.55, True)] * 10 + [(0.20, False)] * 20
+    dev = [(0.33, True)] + [(0.55, True)] * 2 + [(0.20, False)] * 5
+    calibration = _calibration(training, dev)
+    assert choose_thresholds(calibration)["personal_interest"] == 0.33
+    residents = [TextExample("text", {"enquiry": 1.0, "personal_interest": 0.0, "complaint": 0.0}, member=False) for _ in range(60)]
+    with_residents = Calibration([{"enquiry": 0.9, "personal_interest": 0.40, "complaint": 0.1} for _ in residents] + calibration.scores,
+                                 residents + calibration.examples, calibration.n_dev)
+    assert choose_thresholds(with_residents)["personal_interest"] == 0.33
+    as_members = Calibration(with_residents.scores, [TextExample(e.text, e.cats) for e in with_residents.examples], calibration.n_dev)
+    assert choose_thresholds(as_members)["personal_interest"] >= 0.41  # the same rows, counted: the threshold moves
 
 
 def test_prior_shift_keeps_the_decision_when_the_shares_are_equal_and_moves_with_the_odds() -> None:
@@ -85,8 +103,6 @@ def test_prior_shift_leaves_the_threshold_when_one_side_has_no_positives() -> No
     # A dev split without interests (or a calibration set of nothing but): no odds to move.
     assert prior_shift(0.34, 0.3, 0.0) == 0.34
     assert prior_shift(0.34, 1.0, 0.2) == 0.34
-    training = _separable(0.40, 30, 70)
-    no_dev_interests = choose_thresholds(_calibration(training, _separable(0.40, 0, 10)))
-    assert no_dev_interests["personal_interest"] == no_dev_interests["complaint"]
-    no_dev = choose_thresholds(_calibration(training, []))
+    # Without a dev split there is nothing to count twice: the interest policy is the plain best F1.
+    no_dev = choose_thresholds(_calibration(_separable(0.40, 30, 70), []))
     assert no_dev["personal_interest"] == no_dev["complaint"]

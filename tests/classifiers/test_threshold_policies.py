@@ -39,3 +39,16 @@ def test_near_best_middle_takes_the_middle_of_a_flat_stretch() -> None:
     # One stray negative at 0.55 makes 0.56–0.62 the single best stretch.
     stray = rows + [(0.55, False)]
     assert 0.56 <= choose["near-best middle (0.005)"](stray) <= 0.62
+
+
+def test_the_interest_policy_training_ships_is_the_one_compared_here() -> None:
+    from classifiers.train import Calibration, TextExample, choose_thresholds
+
+    training = _rows(0.30, 20, 20) + [(0.41, False), (0.29, True)]
+    dev = _rows(0.55, 6, 9)
+    rows = training + dev
+    examples = [TextExample("text", {"enquiry": 1.0, "personal_interest": float(g), "complaint": 0.0}) for _, g in rows]
+    calibration = Calibration([{"enquiry": 0.9, "personal_interest": s, "complaint": 0.1} for s, _ in rows], examples, len(dev))
+    shipped = choose_thresholds(calibration)["personal_interest"]
+    assert shipped == policies_module.policies(len(dev))["dev weighted x8"](rows)
+    assert shipped != policies_module.policies(len(dev))["best F1"](rows)  # the rows tell the two apart
