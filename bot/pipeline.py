@@ -160,6 +160,8 @@ def labels_of(state: MessageState) -> dict[str, Any]:
     labels["complaint_about"] = state.kind("complaint")
     labels["interest_kind"] = state.kind("personal_interest")
     labels["address_kind"] = state.kind("personal_address")  # webmail or business: staff corrections train on it
+    interest = state.findings.get("personal_interest")
+    labels["signed_stake"] = interest.details.get("signed_stake", 0.0) if interest else 0.0  # and on this
     labels["preexisting"] = state.preexisting
     return labels
 

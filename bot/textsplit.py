@@ -78,3 +78,19 @@ def _strip_signature(lines: list[str]) -> tuple[list[str], list[str]]:
         if _MOBILE.match(lines[i]):
             return lines[:i], lines[i:]
     return lines, []
+
+
+_FORWARD_MARKERS = ("forwarded", "original", "reply message", "from:", "from :", "oddi wrth")  # one is in every line the loop below would stop at
+
+
+def before_forwarded(text: str) -> str:
+    """The sender's covering note: the new text up to where a forwarded message (kept in
+    the new text, see above) begins, whose sign-off is someone else's."""
+    lowered = text.lower()
+    if not any(marker in lowered for marker in _FORWARD_MARKERS):
+        return text  # the usual case, without a regular expression per line
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _FORWARD.match(line) or _ORIGINAL.match(line) or (_OUTLOOK_FROM.match(line) and _looks_like_header_block(lines, i)):
+            return "\n".join(lines[:i])
+    return text

@@ -699,7 +699,7 @@ cdef class CombinerKernel:
     cdef int mail_window
 
     def __init__(self, weights, int mail_window):
-        sizes = {"enquiry": 4, "personal_interest": 12, "complaint": 4}
+        sizes = {"enquiry": 4, "personal_interest": 13, "complaint": 4}
         for label, w in weights.items():
             if label in sizes and len(w) != sizes[label]:
                 raise ValueError(f"combiner has {len(w)} weights for {sizes[label]} features: retrain the model (mqtriage train)")
@@ -711,14 +711,14 @@ cdef class CombinerKernel:
         self.w_complaint = [float(x) for x in weights.get("complaint", ())]
         self.mail_window = mail_window
 
-    def __call__(self, dict spans, dict cats, own_limit, bint business):
+    def __call__(self, dict spans, dict cats, own_limit, bint business, double signed=0.0):
         """``{label: combined score}`` for each label with weights and a classifier score.
 
         ``own_limit()`` gives the token where the sender's own words end; it is asked
         only when a match of a key counted "in the sender's own words" was found.
         """
         cdef Offsets a, b
-        cdef double row[12]
+        cdef double row[13]
         cdef int limit = INT_MAX
         cdef int declared, kin, own, role
         out = {}
@@ -764,6 +764,7 @@ cdef class CombinerKernel:
             take(spans, "interest_denied", limit, a)
             row[10] = cap(a.size(), 2)
             row[11] = 1.0 if business else 0.0
+            row[12] = signed
             out["personal_interest"] = logistic(self.w_interest, row)
         if self.has_complaint and "complaint" in cats:
             take(spans, "complaint", limit, a)

@@ -95,6 +95,7 @@ def role_cues(doc: Doc) -> Offsets:
 
 
 BUSINESS_KEY = "mq_business_sender"  # doc.user_data: a member wrote from a business address (classifiers/mail_providers.py)
+SIGNED_KEY = "mq_signed_stake"  # doc.user_data: how surely the member signs with a post in a body the message names (classifiers/signature_stake.py)
 
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
@@ -109,13 +110,13 @@ def features(doc: Doc, label: str, textcat_score: float) -> list[float]:
         backed = textcat_score if declared or kin or own or role else 0.0
         return [1.0, textcat_score, backed, declared, kin, own, role, float(min(len(revealed_cues(doc, "interest_weak")), 3)),
                 _n(doc, "interest_negated", 2, True), _n(doc, "council_role", 2, True), _n(doc, "interest_denied", 2, True),
-                float(bool(doc.user_data.get(BUSINESS_KEY)))]
+                float(bool(doc.user_data.get(BUSINESS_KEY))), float(doc.user_data.get(SIGNED_KEY, 0.0))]
     if label == "complaint":
         return [1.0, textcat_score, _complaint_cues(doc, 6), _n(doc, "complaints_procedure", 2)]
     return [1.0, textcat_score, _n(doc, "request", 6), _n(doc, "no_action", 3)]
 
 
-FEATURE_COUNTS = {"enquiry": 4, "personal_interest": 12, "complaint": 4}
+FEATURE_COUNTS = {"enquiry": 4, "personal_interest": 13, "complaint": 4}
 
 
 class Combiner:
@@ -134,7 +135,8 @@ class Combiner:
         cats = doc.cats
         if self.kernel is not None:
             hits = cue_hits(doc)
-            return self.kernel(hits.spans, cats, lambda: hits.own_limit(doc), bool(doc.user_data.get(BUSINESS_KEY)))  # type: ignore[no-any-return]
+            user = doc.user_data
+            return self.kernel(hits.spans, cats, lambda: hits.own_limit(doc), bool(user.get(BUSINESS_KEY)), float(user.get(SIGNED_KEY, 0.0)))  # type: ignore[no-any-return]
         return {label: predict(w, features(doc, label, cats[label])) for label, w in self.weights.items() if label in cats}
 
 

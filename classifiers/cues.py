@@ -199,6 +199,12 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"OP": "{0,3}"}, {"LOWER": {"IN": ["council", "councils"]}}],
     ],
     "interest_role": [
+        # A part in a body shown by what the councillor does for it rather than a title:
+        # "I do the minutes and the books for them", "I keep the bookings", "I coach the
+        # under-11s there" (leave-one-council-out missed these; a title needs a "chair").
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["do", "keep", "kept", "did", "run", "ran", "handle", "take"]}}, {"LOWER": {"IN": ["the", "their", "its", "our", "all"]}},
+         {"OP": "{0,2}"}, {"LOWER": {"IN": ["books", "accounts", "minutes", "rota", "rotas", "bookings", "lettings", "newsletter", "fixtures", "teas", "membership", "subs", "finances", "raffle", "website", "scoring", "kit"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["coach", "umpire", "referee", "marshal", "steward", "ring", "sing", "play"]}}, {"LOWER": {"IN": ["the", "our", "their", "its", "a", "at", "for", "with", "in", "there"]}}],
         [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
          {"LOWER": {"IN": ["a", "an", "the", "its"]}, "OP": "?"}, {"LOWER": {"IN": STRONG_ROLES}}],
         [{"LOWER": "one"}, {"LOWER": "of"}, {"LOWER": {"IN": ["the", "its", "their", "our"]}}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["trustees", "governors", "directors", "volunteers", "organisers", "organizers", "founders", "shareholders", "partners", "stewards", "coaches", "leaders", "officers", "elders", "wardens", "committee"]}}],

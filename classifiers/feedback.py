@@ -16,6 +16,7 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
     texts: dict[int, str] = {}
     members: dict[int, bool] = {}
     business: dict[int, bool] = {}
+    signed: dict[int, float] = {}
     with store.session() as s:
         rows = s.execute(select(Correction, SeenMessage).join(SeenMessage, Correction.message_pk == SeenMessage.id).order_by(Correction.id))
         for corr, msg in rows:
@@ -26,4 +27,5 @@ def corrections_as_examples(store: Store) -> list[TextExample]:
             texts[msg.id] = corr.text or f"{msg.excerpt}\n\n{msg.subject}"
             members[msg.id] = bool(msg.labels.get("sender_is_member", True))
             business[msg.id] = msg.labels.get("address_kind") == "business"
-    return [TextExample(texts[pk], cats, members[pk], business[pk]) for pk, cats in by_message.items()]
+            signed[msg.id] = float(msg.labels.get("signed_stake") or 0.0)
+    return [TextExample(texts[pk], cats, members[pk], business[pk], signed[pk]) for pk, cats in by_message.items()]

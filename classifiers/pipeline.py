@@ -25,6 +25,7 @@ from classifiers.named_kin import mark_named_kin
 from classifiers.nlp import load_pipeline, model_text
 from classifiers.recipients import ThirdPartyDetector
 from classifiers.sender import SenderDetector
+from classifiers.signature_stake import signature_stake
 from classifiers.text import ComplaintDetector, EnquiryDetector, InterestDetector
 
 MAX_CHARS = 6000  # long reply chains are cut: the new text comes first
@@ -97,6 +98,8 @@ class Detectors:
         mark_named_kin(doc)  # "our Connor": needs the text as written, which the pipeline did not read
         is_member, personal, member = self.sender(message, self.directory)
         doc.user_data[combine.BUSINESS_KEY] = personal.kind == "business"
+        signed = signature_stake(message) if is_member.value else None
+        doc.user_data[combine.SIGNED_KEY] = signed.strength if signed else 0.0
         t = self.thresholds
         combined = self.combiner(doc)
         findings = {
@@ -104,7 +107,7 @@ class Detectors:
             "personal_address": personal,
             "third_party_cc": self.third_party(message, self.directory, is_member.value),
             "enquiry": self.enquiry(message, doc, self.directory, combined, t["enquiry"]),
-            "personal_interest": self.interest(message, doc, combined, t["personal_interest"], sender_is_member=is_member.value),
+            "personal_interest": self.interest(message, doc, combined, t["personal_interest"], sender_is_member=is_member.value, signed=signed),
             "complaint": self.complaint(message, doc, self.directory, combined, t["complaint"]),
         }
         return Classification(findings=findings, member=member, doc=doc)

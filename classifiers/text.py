@@ -22,6 +22,7 @@ from classifiers.gated import gated
 from classifiers.kernels import KERNELS
 from classifiers.needles import Needles
 from classifiers.registry import detector
+from classifiers.signature_stake import SignedStake
 
 ENQUIRY = "mq.enquiry.v1"
 INTEREST = "mq.personal_interest.v1"
@@ -176,7 +177,8 @@ class EnquiryDetector:
         return None
 
 
-@detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, our Connor's tenancy, the club I chair).", ("personal_interest",))
+@detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, our Connor's tenancy, the club I chair, "
+          "a signature naming a post in the body the message is about).", ("personal_interest",))
 def make_interest() -> "InterestDetector":
     return InterestDetector()
 
@@ -184,21 +186,26 @@ def make_interest() -> "InterestDetector":
 class InterestDetector:
     name = INTEREST
 
-    def __call__(self, message: Message, doc: Doc, combined: Combined, threshold: float, offset: int = 0, sender_is_member: bool = True) -> Finding:
+    def __call__(self, message: Message, doc: Doc, combined: Combined, threshold: float, offset: int = 0, sender_is_member: bool = True,
+                 signed: SignedStake | None = None) -> Finding:
         if not sender_is_member:
             # LABELS.md: an interest is the *councillor's*; a resident's "my dad" is not one.
             return Finding("personal_interest", False, 0.0, INTEREST, details={"reason": "sender is not a member"})
         score = score_of(combined, "personal_interest", lambda: self.rule_score(doc))
         value = bool(score >= threshold)
+        # Stored with the message: a staff correction trains with what the combiner saw (classifiers/feedback.py).
+        details = {"signed_stake": signed.strength} if signed is not None else {}
         if not value:
-            return Finding("personal_interest", False, score, INTEREST)
+            return Finding("personal_interest", False, score, INTEREST, details=details)
         declared, revealed = self.cues(doc)
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
         evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2])
+        if signed is not None:  # "Treasurer, Hollin Park Bowls Club" under a message about the club
+            evidence += (signed.evidence,)
         if doc.user_data.get(BUSINESS_KEY) and message.sender:
             evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)
-        return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind)
+        return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind, details=details)
 
     @staticmethod
     def cues(doc: Doc) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:

@@ -24,6 +24,7 @@ from classifiers import combine
 from classifiers.corpus import Example as LabelledMessage, find_corpora, load_corpus
 from classifiers.hits import keep_texts
 from classifiers.mail_providers import outside_address_kind
+from classifiers.signature_stake import signature_stake
 from classifiers.named_kin import mark_named_kin
 from classifiers.nlp import MODEL_DIR, TEXT_LABELS, blank_pipeline, model_text
 from classifiers.pipeline import text_for
@@ -55,7 +56,7 @@ TEXTCAT_CONFIG = {
 # the count of complaint words decided too much: messages with many of them and a low
 # classifier score were complaints. On LOCO (``scripts/combiner_lab.py``) complaint went
 # 0.951 → 0.971 (22 → 4 false positives, 10 councils better, 1 worse) and on the holdout
-# 0.955 → 0.964; enquiry 0.997 → 0.998 on both. The interest combiner has twelve features
+# 0.955 → 0.964; enquiry 0.997 → 0.998 on both. The interest combiner has twelve features (thirteen since the signature)
 # and is better held tighter: at 0.005 or 0.002 its holdout F1 fell (0.867 → 0.857, 0.860).
 COMBINER_L2 = {"enquiry": 0.001, "personal_interest": 0.01, "complaint": 0.001}
 
@@ -66,6 +67,7 @@ class TextExample:
     cats: dict[str, float]
     member: bool = True  # written by a councillor (only their interests count)
     business: bool = False  # a councillor writing from a business address (classifiers/mail_providers.py)
+    signed: float = 0.0  # how surely a councillor signs with a post in a body the message names (classifiers/signature_stake.py)
 
     def training_cats(self) -> dict[str, float]:
         """The labels the classifier learns from this text.
@@ -90,7 +92,8 @@ def text_example(ex: LabelledMessage) -> TextExample:
     member = bool(ex.labels["sender_is_member"])
     sender = ex.message.sender
     business = member and bool(ex.labels["personal_address"]) and sender is not None and outside_address_kind(sender.email) == "business"
-    return TextExample(text_for(ex.message), cats, member, business)
+    stake = signature_stake(ex.message) if member else None
+    return TextExample(text_for(ex.message), cats, member, business, stake.strength if stake else 0.0)
 
 
 def example_docs(nlp: Language, examples: Iterable[TextExample]) -> Iterator[Doc]:
@@ -101,6 +104,7 @@ def example_docs(nlp: Language, examples: Iterable[TextExample]) -> Iterator[Doc
         keep_texts(doc, e.text, read)  # as the classify stage does: cues that need the text as written see it
         mark_named_kin(doc)
         doc.user_data[combine.BUSINESS_KEY] = e.business
+        doc.user_data[combine.SIGNED_KEY] = e.signed
         yield doc
 
 

@@ -16,7 +16,7 @@ from spacy.attrs import IDX, LENGTH
 from bot.parse import parse_message
 from classifiers.cues import PATTERNS
 from classifiers.fastmatch import TokenEncoder, candidate_finder, compile_cues, hit_finder, match_hits, prefilter, word_code
-from classifiers.combine import BUSINESS_KEY
+from classifiers.combine import BUSINESS_KEY, SIGNED_KEY
 from classifiers.kernels import KERNELS, built_from_other_source
 from classifiers.nlp import blank_pipeline, model_text
 from classifiers.pipeline import text_for
@@ -200,6 +200,7 @@ def test_combiner_kernel_scores_as_features_and_predict() -> None:
     for i, (doc, text) in enumerate(detectors.runner((model_text(t), t) for t in texts)):
         doc.user_data[TEXT_KEY] = text
         doc.user_data[BUSINESS_KEY] = i % 3 == 0
+        doc.user_data[SIGNED_KEY] = (0.0, 0.5, 1.0)[i % 5 % 3]
         ours, theirs = compiled(doc), reference(doc)
         assert ours == theirs, text[:80]
         for label, score in ours.items():

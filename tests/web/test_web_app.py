@@ -160,6 +160,8 @@ def test_label_correction_is_audited_and_becomes_training_data(admin, site: Site
     assert examples[0].cats["personal_interest"] == 1.0 and examples[0].cats["enquiry"] == 1.0
     # The council address is neither webmail nor a business: the combiner's business feature stays off.
     assert message.labels["address_kind"] is None and examples[0].business is False
+    # Nor does this message's sign-off name a post in an outside body: the signature feature stays off too.
+    assert message.labels["signed_stake"] == 0.0 and examples[0].signed == 0.0
 
 
 def test_not_an_enquiry_closes_the_case_and_back_reopens_it(admin, site: Site) -> None:  # type: ignore[no-untyped-def]

@@ -1,0 +1,94 @@
+"""A stake shown only by the signature (``classifiers/signature_stake.py``)."""
+
+from __future__ import annotations
+
+from bot.parse import parse_message
+from bot.textsplit import before_forwarded
+from classifiers.pipeline import Detectors
+from classifiers.signature_stake import ONE_WORD, SURE, signature_stake
+
+SENDER = '"Cllr Gareth Pennock" <cllr.gareth.pennock@brackenford.gov.uk>'
+
+
+def msg(body: str, subject: str = "A question", sender: str = SENDER) -> object:
+    return parse_message(f"From: {sender}\nTo: memberqueries@brackenford.gov.uk\nSubject: {subject}\n\n{body}\n".encode(), "k")
+
+
+HALL = """Could you tell me whether the Community Buildings Fund is still open? Hollowstone
+Village Hall needs a new roof before winter and the committee would like to apply.
+
+Thanks
+Gareth Pennock
+Trustee, Hollowstone Village Hall (Registered Charity No. 1100000)"""
+
+
+def test_a_post_in_the_body_the_message_is_about_is_a_sure_stake() -> None:
+    stake = signature_stake(msg(HALL))
+    assert stake is not None and stake.strength == SURE
+    assert stake.evidence.source == "signature" and stake.evidence.text.startswith("Trustee, Hollowstone Village Hall")
+    assert "hollowstone village" in stake.evidence.detail
+
+
+def test_a_post_behind_the_signature_delimiter_counts_too() -> None:
+    body = "When will the pitch drainage grant for Stonebridge Rovers be decided?\n\nGareth\n-- \nGareth Pennock\nTreasurer, Stonebridge Rovers FC"
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.strength == SURE  # "stonebridge rovers"
+
+
+def test_a_post_in_a_body_the_message_does_not_name_is_none() -> None:
+    body = "Could the bins on Mill Lane be collected before nine? Residents are tripping over them.\n\nGareth Pennock\nTrustee, Hollowstone Village Hall"
+    assert signature_stake(msg(body)) is None
+
+
+def test_one_shared_word_is_weaker_than_the_bodys_name() -> None:
+    # "Auchterbrae" is the town as well as the band: only half as sure.
+    body = "Are the Auchterbrae road closures for the gala confirmed?\n\nGareth Pennock\nTrustee, Auchterbrae Pipe Band"
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.strength == ONE_WORD
+
+
+def test_a_post_standing_alone_takes_the_body_from_the_next_line() -> None:
+    body = "Has the licence for Marlow & Pike Builders' skip on Bell Street been renewed?\n\nGareth Pennock\nDirector\nMarlow & Pike Builders Ltd"
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.evidence.text == "Director"
+
+
+def test_council_seats_and_sentences_are_not_posts() -> None:
+    seat = "Can the Planning Committee papers go out early?\n\nGareth Pennock\nChair, Planning Committee"
+    sentence = "Could the Hollowstone Village Hall grant be checked? I've copied the hall's secretary, Hollowstone Village Hall."
+    officer = "Is the Director of Place's report on Finance ready?\n\nGareth\nDirector of Finance (Section 151 Officer)"
+    assert signature_stake(msg(seat)) is None
+    assert signature_stake(msg(sentence)) is None
+    assert signature_stake(msg(officer)) is None
+
+
+def test_the_signers_own_name_is_not_a_body() -> None:
+    body = "Where is the Pennock Avenue resurfacing up to?\n\nGareth Pennock\nManaging Director\nPennock Associates"
+    assert signature_stake(msg(body)) is None
+
+
+def test_a_forwarded_messages_sign_off_is_someone_elses() -> None:
+    body = """FYI, no action needed.
+
+---------- Forwarded message ---------
+From: SU President <president@brackenfordsu.co.uk>
+Subject: Bus passes
+
+Brackenford Students' Union welcomes the bus pass pilot.
+
+Amaka Obi
+President, Brackenford Students' Union"""
+    assert signature_stake(msg(body)) is None
+    assert before_forwarded(body) == "FYI, no action needed.\n"
+
+
+def test_the_finding_quotes_the_signature_and_records_it_for_corrections(blank: Detectors) -> None:
+    found = blank.classify(msg(HALL))
+    doc = found.doc
+    assert doc is not None and doc.user_data["mq_signed_stake"] == SURE
+    interest = found.findings["personal_interest"]
+    assert interest.details["signed_stake"] == SURE
+    if interest.value:
+        assert any(e.source == "signature" for e in interest.evidence)
+    resident = blank.classify(msg(HALL.replace("Gareth Pennock", "Dot Finchley"), sender="Dot Finchley <dot@btinternet.com>"))
+    assert resident.doc is not None and resident.doc.user_data["mq_signed_stake"] == 0.0  # only a member's posts count
