@@ -10,8 +10,10 @@ and a body, and at the message above it for that body's own name. A post under a
 message about something else ("Secretary, Friends of Hendle Library" under a question
 about bin days) is not a stake; nor is a council post ("Chair, Planning Committee").
 
-Deciding only: it returns the evidence, or None; the interest detector decides what
-it is worth.
+Deciding only: it returns the signature line as evidence with how surely the message
+names the body, or None; the interest combiner weighs it as one feature among its
+thirteen (classifiers/combine.py), and the detector quotes the line when an interest is
+found.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ _PUBLIC_BODY = re.compile(
     r"lord-lieutenant|lieutenancy|mp|msp|ms|mla|parliament|senedd|assembly)\b",
     re.I,
 )
-# Words that name the kind of body, not which one: "Friends of", "Ltd", "Club".
+# Words that name the kind of body, not which one: "Friends of", "Ltd", "Club"; and,
+# from "planning" on, the words a council's own committees are named with.
 _GENERIC = frozenset(
     """the of and for a an at in on friends ltd limited plc llp cic scio co company club association society trust
     charity group committee residents tenants residents' tenants' users users' community centre center hall church
@@ -119,8 +122,10 @@ def signed_posts(message: Message) -> list[SignedPost]:
         # The body follows the post on its line ("Director, Brebner Forestry Ltd"), or,
         # when the post stands alone ("Managing Director"), is the next line. Words
         # before the post are the signer's own name ("Eirwen Catto (Secretary)").
-        found = _body(line[post.end() :], signer)
-        if found is None and i + 1 < len(lines) and _looks_like_a_title(lines[i + 1]) and not _PUBLIC_BODY.search(lines[i + 1]):
+        rest = line[post.end() :]
+        found = _body(rest, signer)
+        alone = not _WORD.search(rest)  # "Managing Director", not "Chair, Licensing Committee"
+        if alone and i + 1 < len(lines) and _looks_like_a_title(lines[i + 1]) and not _PUBLIC_BODY.search(lines[i + 1]):
             found = _body(lines[i + 1], signer)
         if found is not None:
             posts.append(SignedPost(line, *found))

@@ -53,6 +53,13 @@ def test_a_post_standing_alone_takes_the_body_from_the_next_line() -> None:
     assert stake is not None and stake.evidence.text == "Director"
 
 
+def test_a_seat_above_the_post_is_not_given_the_next_lines_body() -> None:
+    # The next line names the body only under a post that stands alone ("Director").
+    body = HALL.replace("Gareth Pennock\n", "Gareth Pennock\nChair, Licensing Committee\n")
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.evidence.text.startswith("Trustee, Hollowstone Village Hall")
+
+
 def test_council_seats_and_sentences_are_not_posts() -> None:
     seat = "Can the Planning Committee papers go out early?\n\nGareth Pennock\nChair, Planning Committee"
     sentence = "Could the Hollowstone Village Hall grant be checked? I've copied the hall's secretary, Hollowstone Village Hall."
