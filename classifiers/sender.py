@@ -65,7 +65,7 @@ class SenderDetector:
 
 def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evidence] | None:
     """A roster name in the last lines of the new text or the signature block."""
-    tail_lines = last_lines(message.new_text, 6) + message.signature.splitlines()[:6]
+    tail_lines = sign_off_lines(message.new_text, message.signature)
     tail = " ".join(tail_lines)
     if tail.isascii():  # the usual case: a plain substring test says whether any surname is there at all
         if not directory.may_name_a_member(name_letters(tail.lower())):
@@ -84,6 +84,11 @@ def _signed_member(message: Message, directory: Directory) -> tuple[Member, Evid
 
 
 _TAIL_CHARS = 1200
+
+
+def sign_off_lines(text: str, signature: str, signature_lines: int = 6) -> list[str]:
+    """Where a sender signs: the last six lines of the new text, then the signature block's first lines."""
+    return last_lines(text, 6) + signature.splitlines()[:signature_lines]
 
 
 def last_lines(text: str, count: int) -> list[str]:

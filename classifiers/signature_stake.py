@@ -25,7 +25,7 @@ from bot.message import Message
 from bot.textsplit import before_forwarded
 from classifiers.findings import Evidence
 from classifiers.gated import gated
-from classifiers.sender import last_lines
+from classifiers.sender import sign_off_lines
 
 # Posts in an outside body, as people write them in a signature (searched in lower case).
 _POST_WORDS = ("chair", "president", "treasurer", "secretary", "trustee", "director", "proprietor", "owner", "partner", "founder",
@@ -93,7 +93,7 @@ def own_names(message: Message) -> frozenset[str]:
     """The signer's own name words (from the From header's display name): "Rupert
     Stanhope-Vane, Managing Director" names no body."""
     name = message.sender.name if message.sender else ""
-    words = {w.lower().strip("'’-") for w in _WORD.findall(name)}
+    words = {_norm(w) for w in _WORD.findall(name)}
     return frozenset(words | {part for w in words for part in w.split("-") if len(part) >= 3})
 
 
@@ -101,7 +101,7 @@ _END_CHARS = 300  # a sign-off's last lines, or a signature's first, that hold a
 
 
 def _tail(text: str, signature: str) -> list[str]:
-    return [line.strip() for line in last_lines(text, 6) + signature.splitlines()[:8]]
+    return [line.strip() for line in sign_off_lines(text, signature, signature_lines=8)]
 
 
 def signed_posts(message: Message) -> list[SignedPost]:
@@ -145,8 +145,12 @@ def _looks_like_a_title(line: str) -> bool:
     return len(lower) <= 1
 
 
+def _norm(word: str) -> str:
+    return word.lower().strip("'’-")
+
+
 def _words(text: str) -> list[str]:
-    return [w for w in (word.lower().strip("'’-") for word in _WORD.findall(text)) if w not in _SMALL]
+    return [w for w in map(_norm, _WORD.findall(text)) if w not in _SMALL]
 
 
 def _body(text: str, signer: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]] | None:
@@ -154,10 +158,8 @@ def _body(text: str, signer: frozenset[str]) -> tuple[tuple[str, ...], frozenset
     Café & Rooms" in "Harbour Lights Café & Rooms, 2 The Promenade, Moyle Bay" (what
     follows is its address)."""
     for segment in _SEGMENTS.split(text):
-        names = frozenset(
-            w.lower().strip("'’-") for w in _WORD.findall(segment)
-            if w[0].isupper() and w.lower().strip("'’-") not in _GENERIC and w.lower().strip("'’-") not in signer
-        )
+        capitalised = (_norm(w) for w in _WORD.findall(segment) if w[0].isupper())
+        names = frozenset(w for w in capitalised if w not in _GENERIC and w not in signer)
         if names:
             return tuple(_words(segment)), names
     return None
@@ -167,6 +169,8 @@ def signature_stake(message: Message) -> SignedStake | None:
     """A signed post in a body that the message itself names above the sign-off; the
     surest one when there are several."""
     posts = signed_posts(message) if message.sender else []
+    if not posts:
+        return None  # most members' messages: nothing more to build
     best: SignedStake | None = None
     body = f"{message.subject}\n{message.new_text}"
     for post in posts:

@@ -56,8 +56,9 @@ TEXTCAT_CONFIG = {
 # the count of complaint words decided too much: messages with many of them and a low
 # classifier score were complaints. On LOCO (``scripts/combiner_lab.py``) complaint went
 # 0.951 → 0.971 (22 → 4 false positives, 10 councils better, 1 worse) and on the holdout
-# 0.955 → 0.964; enquiry 0.997 → 0.998 on both. The interest combiner has twelve features (thirteen since the signature)
-# and is better held tighter: at 0.005 or 0.002 its holdout F1 fell (0.867 → 0.857, 0.860).
+# 0.955 → 0.964; enquiry 0.997 → 0.998 on both. The interest combiner, with twelve
+# features then (thirteen since the signature's, classifiers/signature_stake.py), is better
+# held tighter: at 0.005 or 0.002 its holdout F1 fell (0.867 → 0.857, 0.860).
 COMBINER_L2 = {"enquiry": 0.001, "personal_interest": 0.01, "complaint": 0.001}
 
 
