@@ -806,7 +806,7 @@ cdef class CombinerKernel:
 
 # Evidence: the sentence around a cue (``classifiers/text.py``'s ``sentence_bounds``).
 
-from cpython.unicode cimport Py_UNICODE_ISSPACE
+from cpython.unicode cimport Py_UNICODE_ISALNUM, Py_UNICODE_ISDECIMAL, Py_UNICODE_ISSPACE
 
 
 cdef inline bint is_stop(Py_UCS4 c) noexcept:
@@ -890,6 +890,53 @@ def cue_sentence(Doc doc, str text, int first, int last, Py_ssize_t look_back, P
     while r > l and Py_UNICODE_ISSPACE(text[r - 1]):
         r -= 1
     return cue.first, cue.second, l, r
+
+
+# --- a street address in a sign-off -------------------------------------------------
+
+cdef inline bint ascii_upper(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90
+
+
+cdef inline bint ascii_letter(Py_UCS4 c) noexcept:
+    return 65 <= c <= 90 or 97 <= c <= 122
+
+
+cdef inline bint name_char(Py_UCS4 c) noexcept:
+    # The regex's [\w'’-]: \w on str is alphanumerics and "_".
+    return Py_UNICODE_ISALNUM(c) or c == 95 or c == 39 or c == 0x2019 or c == 45
+
+
+def has_numbered_name(str text):
+    """Whether a number is followed by two capitalised words ("7 Maes Derwen", "31 Quay
+    Street"): ``signature_stake._NUMBERED_NAME``, the regular expression that is the
+    reference, without trying a match at every character."""
+    cdef Py_ssize_t n = len(text), i, j
+    cdef Py_UCS4 c
+    for i in range(n):
+        c = text[i]
+        # Most characters are ASCII: the Unicode table is asked only about the others.
+        if not (48 <= c <= 57 if c < 128 else Py_UNICODE_ISDECIMAL(c)):
+            continue
+        j = i + 1
+        if j < n and ascii_letter(text[j]):
+            j += 1
+        if j >= n or (text[j] != 32 and text[j] != 9):
+            continue
+        while j < n and (text[j] == 32 or text[j] == 9):
+            j += 1
+        if j >= n or not ascii_upper(text[j]):
+            continue
+        j += 1
+        while j < n and name_char(text[j]):
+            j += 1
+        if j >= n or not Py_UNICODE_ISSPACE(text[j]):
+            continue
+        while j < n and Py_UNICODE_ISSPACE(text[j]):
+            j += 1
+        if j < n and ascii_upper(text[j]):
+            return True
+    return False
 
 
 # --- fixed strings, found in one pass ------------------------------------------------

@@ -1,5 +1,6 @@
 """A stake shown only by the signature: "Treasurer, Hollin Park Bowls Club" under a
-message about Hollin Park's bowling green.
+message about Hollin Park's bowling green, or "Kershaw's Pharmacy, 31 Quay Street" under
+a message about the toilets on Quay Street.
 
 Councillors sign with the posts they hold outside the council, and a member who asks
 about the very body they run often says nothing else about it (LABELS.md counts "a body
@@ -9,6 +10,9 @@ cues. So this looks at the sign-off and the signature block for a line naming a 
 and a body, and at the message above it for that body's own name. A post under a
 message about something else ("Secretary, Friends of Hendle Library" under a question
 about bin days) is not a stake; nor is a council post ("Chair, Planning Committee").
+A street address in the signature is where the member lives or trades, so a message
+about that street is about their own home or business (LABELS.md: "own home or street
+affected"); the council's own buildings ("Civic Centre, 1 Market Place") are not theirs.
 
 Deciding only: it returns the signature line as evidence with how surely the message
 names the body, or None; the interest combiner weighs it as one feature among its
@@ -25,12 +29,14 @@ from bot.message import Message
 from bot.textsplit import before_forwarded
 from classifiers.findings import Evidence
 from classifiers.gated import gated
+from classifiers.kernels import KERNELS
 from classifiers.sender import sign_off_lines
 
 # Posts in an outside body, as people write them in a signature (searched in lower case).
 _POST_WORDS = ("chair", "president", "treasurer", "secretary", "trustee", "director", "proprietor", "owner", "partner", "founder",
                "licensee", "shareholder", "churchwarden", "captain", "governor", "ymddiriedolwr", "cadeirydd", "trysorydd",
-               "ysgrifennydd", "perchennog", "board member", "master", "teacher", "athro", "athrawes")
+               "ysgrifennydd", "perchennog", "board member", "master", "teacher", "athro", "athrawes", "lead", "manager", "coordinator",
+               "co-ordinator", "volunteer", "organiser", "associate", "supervisor", "instructor")
 # An employer counts as much as a club (LABELS.md): "Geography teacher, Ysgol Cwm Celyn".
 _POST = gated(r"\b(chair(?:man|woman|person)?|vice[- ]chair|head ?teacher|" + "|".join(w for w in _POST_WORDS if w != "chair") + r")\b", *_POST_WORDS)
 # A post in the council or another public body is a seat, not a stake: "Chairman of the
@@ -59,6 +65,23 @@ _GENERIC = frozenset(
     place neighbourhoods neighbourhood culture tourism sport safety""".split()
 )
 _WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ'’-]{3,}")
+# A house or shop number and the capitalised street after it: "7 Maes Derwen", "31 Quay
+# Street" (not "01632 960 873", not "£40 Fine", not "Unit 4, Drumaghlis").
+_ADDRESS = re.compile(r"(?<![\w£$€.,:/-])\d{1,4}[A-Za-z]?\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)")
+# The gate before any line is split: a number and two capitalised words anywhere in the
+# sign-off. The compiled kernel answers the same in a fraction of the time (a search
+# that must try every character costs more than the rest of this module).
+_NUMBERED_NAME = re.compile(r"\d[A-Za-z]?[ \t]+[A-Z][\w'’-]*\s+[A-Z]")
+
+
+def has_numbered_name(text: str) -> bool:
+    if KERNELS:
+        return KERNELS.has_numbered_name(text)  # type: ignore[no-any-return]
+    return _NUMBERED_NAME.search(text) is not None
+
+
+# Where a councillor is written to, not where they live or trade.
+_NOT_OWN_ADDRESS = re.compile(r"\b(council|cyngor|civic|town hall|county hall|guildhall|offices|municipal|po box|parliament|senedd|stormont|holyrood)\b", re.I)
 
 
 SURE, ONE_WORD = 1.0, 0.5  # the combiner's feature (classifiers/combine.py): how surely the message names the body
@@ -104,14 +127,28 @@ def _tail(text: str, signature: str) -> list[str]:
     return [line.strip() for line in sign_off_lines(text, signature, signature_lines=8)]
 
 
-def signed_posts(message: Message) -> list[SignedPost]:
-    """The lines of the sign-off and signature that name a post in an outside body."""
-    # Most messages name no post near their end at all: one pass over it says so, before
-    # any line is split.
-    if not _POST.may_match(f"{message.new_text[-_END_CHARS:]}\n{message.signature[:_END_CHARS]}".lower()):
-        return []
+@dataclass(frozen=True)
+class SignOff:
+    lines: list[str]  # the sign-off's and the signature block's lines, above any forwarded message
+    may_name_a_post: bool
+    may_give_an_address: bool
+
+
+def sign_off(message: Message) -> SignOff:
+    """Where the member signs, with what it may hold; no lines when the end of the message
+    names no post and gives no address (most messages): one pass over it says so,
+    before any line is split."""
+    end = f"{message.new_text[-_END_CHARS:]}\n{message.signature[:_END_CHARS]}"
+    post, address = _POST.may_match(end.lower()), has_numbered_name(end)
+    if not (post or address):
+        return SignOff([], False, False)
     own = before_forwarded(message.new_text)
-    lines = _tail(own, message.signature if own == message.new_text else "")
+    return SignOff(_tail(own, message.signature if own == message.new_text else ""), post, address)
+
+
+def signed_posts(message: Message, lines: list[str] | None = None) -> list[SignedPost]:
+    """The lines of the sign-off and signature that name a post in an outside body."""
+    lines = sign_off(message).lines if lines is None else lines
     posts: list[SignedPost] = []
     signer = frozenset[str]()
     for i, line in enumerate(lines):
@@ -132,6 +169,32 @@ def signed_posts(message: Message) -> list[SignedPost]:
     return posts
 
 
+@dataclass(frozen=True)
+class SignedPlace:
+    line: str  # the signature line as written
+    street: tuple[str, ...]  # the street's words, lower case: ("quay", "street")
+
+    def named_in(self, words: list[str]) -> list[str]:
+        """The street as the text names it: two of its words in a row ("quay street",
+        "maes derwen"); one word alone is too often a town's or another street's."""
+        pairs = set(zip(words, words[1:]))
+        return [f"{a} {b}" for a, b in zip(self.street, self.street[1:]) if (a, b) in pairs]
+
+
+def signed_places(lines: list[str]) -> list[SignedPlace]:
+    """The street addresses on signature lines ("7 Maes Derwen, Pontygarreg"), not in a
+    sentence ("Copying Mr Hussain, who runs the shop at 52 Market Street.") and not the
+    council's own buildings."""
+    places: list[SignedPlace] = []
+    for line in lines:
+        if len(line) > 100:
+            continue
+        streets = [street for street in (tuple(_words(m.group(1))) for m in _ADDRESS.finditer(line)) if len(street) >= 2]
+        if streets and _not_a_sentence(line) and not _NOT_OWN_ADDRESS.search(line):
+            places.extend(SignedPlace(line, street) for street in streets)
+    return places
+
+
 _SMALL = frozenset("of the and to for at & y a an".split())
 _SEGMENTS = re.compile(r"[,|/()\[\]]")
 
@@ -139,7 +202,14 @@ _SEGMENTS = re.compile(r"[,|/()\[\]]")
 def _looks_like_a_title(line: str) -> bool:
     """A signature line, not a sentence: short, no closing full stop, few lower-case words
     ("Hon. Treasurer, Nettlefold Steelband Trust", not "I've copied the branch secretary.")."""
-    if not line or len(line) > 100 or line[-1] in ".?:" or line[0] in "-•*~>(" or line[0].isdigit():
+    if not line or len(line) > 100 or line[0] in "-•*~>(" or line[0].isdigit():
+        return False
+    return _not_a_sentence(line)
+
+
+def _not_a_sentence(line: str) -> bool:
+    """No closing full stop and at most one lower-case word: "7 Maes Derwen, Pontygarreg"."""
+    if line[-1] in ".?:":
         return False
     lower = [w for w in _WORD.findall(line) if w[0].islower() and w not in _SMALL]
     return len(lower) <= 1
@@ -166,11 +236,13 @@ def _body(text: str, signer: frozenset[str]) -> tuple[tuple[str, ...], frozenset
 
 
 def signature_stake(message: Message) -> SignedStake | None:
-    """A signed post in a body that the message itself names above the sign-off; the
-    surest one when there are several."""
-    posts = signed_posts(message) if message.sender else []
-    if not posts:
+    """A signed post in a body, or a signed address on a street, that the message itself
+    names above the sign-off; the surest one when there are several."""
+    end = sign_off(message) if message.sender else None
+    if not end or not end.lines:
         return None  # most members' messages: nothing more to build
+    posts = signed_posts(message, end.lines) if end.may_name_a_post else []
+    places = signed_places(end.lines) if end.may_give_an_address else []
     best: SignedStake | None = None
     body = f"{message.subject}\n{message.new_text}"
     for post in posts:
@@ -179,4 +251,13 @@ def signature_stake(message: Message) -> SignedStake | None:
         if found and (best is None or strength > best.strength):
             evidence = Evidence("signature", post.line, detail=f"a post in a body the message is about ({', '.join(found)})")
             best = SignedStake(evidence, strength)
+    lowered = body.lower() if places else ""
+    for place in places:
+        if best is not None and best.strength >= SURE:
+            break
+        if not all(word in lowered for word in place.street):
+            continue  # most signed addresses: the street is not named at all (no need to split the words)
+        found = place.named_in(_words(body.split(place.line, 1)[0]))
+        if found:
+            best = SignedStake(Evidence("signature", place.line, detail=f"the member's own address, on the street the message is about ({', '.join(found)})"), SURE)
     return best

@@ -251,3 +251,17 @@ def test_evidence_from_the_kernel_is_the_python_paths(monkeypatch: pytest.Monkey
     monkeypatch.setattr(text_module, "KERNELS", None)
     assert [text_module.span_evidence(doc, span, 7, key) for doc, span, key in pairs] == compiled
     assert len(pairs) > 300
+
+
+@needs_kernels
+def test_numbered_name_gate_is_the_regex() -> None:
+    from classifiers.signature_stake import _NUMBERED_NAME
+
+    texts = _texts() + ["7 Maes Derwen", "31  Quay\tStreet", "7a Bell Lane", "5pm Friday Market", "01632 960 873", "٣ Main Street",
+                        "12 O’Neill Road", "4 x", "9 Ab", "9 Ab\u2003Cd", "Unit 4, Drumaghlis", "1_2 A-b C", "10 Élan Street", "3\n Main Street"]
+    found = 0
+    for text in texts:
+        expected = _NUMBERED_NAME.search(text) is not None
+        assert KERNELS.has_numbered_name(text) == expected, text[-80:]
+        found += expected
+    assert found > 20  # the corpus texts have addresses, not only the edge cases

@@ -99,3 +99,41 @@ def test_the_finding_quotes_the_signature_and_records_it_for_corrections(blank: 
         assert any(e.source == "signature" for e in interest.evidence)
     resident = blank.classify(msg(HALL.replace("Gareth Pennock", "Dot Finchley"), sender="Dot Finchley <dot@btinternet.com>"))
     assert resident.doc is not None and resident.doc.user_data["mq_signed_stake"] == 0.0  # only a member's posts count
+
+
+SHOP = """The public toilets on Quay Street have been padlocked since Monday with no notice.
+Six people came into the shop yesterday asking for the loo. When will they reopen?
+
+Nadia
+Nadia Kershaw
+Kershaw's Pharmacy, 31 Quay Street, Corfleet"""
+
+
+def test_a_signed_address_on_the_street_the_message_is_about_is_a_sure_stake() -> None:
+    stake = signature_stake(msg(SHOP))
+    assert stake is not None and stake.strength == SURE
+    assert stake.evidence.text == "Kershaw's Pharmacy, 31 Quay Street, Corfleet" and "quay street" in stake.evidence.detail
+    home = "A branch of the ash behind Maes Derwen came through my shed roof today. Can the tree officer look?\n\nCllr Dilwyn Crocombe\n7 Maes Derwen, Pontygarreg\n01632 960 873"
+    assert signature_stake(msg(home)) is not None
+
+
+def test_a_signed_address_on_another_street_is_none() -> None:
+    body = SHOP.replace("on Quay Street", "on Harbour Road")
+    assert signature_stake(msg(body)) is None
+    # One shared word is another street as often as this one: "Quay Lane" is not "Quay Street".
+    assert signature_stake(msg(SHOP.replace("on Quay Street", "on Quay Lane"))) is None
+
+
+def test_the_councils_buildings_and_addresses_in_sentences_are_not_the_members() -> None:
+    office = "Can the Market Place car park lights be fixed?\n\nGareth Pennock\nCivic Centre, 1 Market Place, Brackenford"
+    sentence = "Mr Hussain, who runs the minimarket at 52 Market Street, asked me to raise the bins on Market Street.\n\nCopying Mr Hussain at 52 Market Street."
+    phone = "Is the Market Street closure on Friday?\n\nGareth Pennock\n01632 960 873"
+    assert signature_stake(msg(office)) is None
+    assert signature_stake(msg(sentence)) is None
+    assert signature_stake(msg(phone)) is None
+
+
+def test_an_employer_counts_under_a_working_title() -> None:
+    body = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\nShift Supervisor, Brackendyke Fresh Produce Ltd"
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.strength == SURE
