@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.message import Message
 from bot.textsplit import before_forwarded
@@ -127,11 +128,15 @@ def _tail(text: str, signature: str) -> list[str]:
     return [line.strip() for line in sign_off_lines(text, signature, signature_lines=8)]
 
 
-@dataclass(frozen=True)
-class SignOff:
+class SignOff(NamedTuple):
+    # A tuple, not a frozen dataclass: one is made for every member's message, and a
+    # frozen dataclass's __init__ cost a microsecond of it.
     lines: list[str]  # the sign-off's and the signature block's lines, above any forwarded message
     may_name_a_post: bool
     may_give_an_address: bool
+
+
+_NOTHING = SignOff([], False, False)  # most messages: never changed, so shared
 
 
 def sign_off(message: Message) -> SignOff:
@@ -141,7 +146,7 @@ def sign_off(message: Message) -> SignOff:
     end = f"{message.new_text[-_END_CHARS:]}\n{message.signature[:_END_CHARS]}"
     post, address = _POST.may_match(end.lower()), has_numbered_name(end)
     if not (post or address):
-        return SignOff([], False, False)
+        return _NOTHING
     own = before_forwarded(message.new_text)
     return SignOff(_tail(own, message.signature if own == message.new_text else ""), post, address)
 
