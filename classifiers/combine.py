@@ -95,7 +95,7 @@ def role_cues(doc: Doc) -> Offsets:
 
 
 BUSINESS_KEY = "mq_business_sender"  # doc.user_data: a member wrote from a business address (classifiers/mail_providers.py)
-SIGNED_KEY = "mq_signed_stake"  # doc.user_data: how surely the member signs with a post in a body the message names (classifiers/signature_stake.py)
+SIGNED_KEY = "mq_signed_stake"  # doc.user_data: how surely the member signs with a post in a body, or an address on a street, that the message names (classifiers/signature_stake.py)
 
 
 def features(doc: Doc, label: str, textcat_score: float) -> list[float]:

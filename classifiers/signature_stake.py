@@ -15,7 +15,7 @@ about that street is about their own home or business (LABELS.md: "own home or s
 affected"); the council's own buildings ("Civic Centre, 1 Market Place") are not theirs.
 
 Deciding only: it returns the signature line as evidence with how surely the message
-names the body, or None; the interest combiner weighs it as one feature among its
+names the body or the street, or None; the interest combiner weighs it as one feature among its
 thirteen (classifiers/combine.py), and the detector quotes the line when an interest is
 found.
 """
@@ -85,7 +85,7 @@ def has_numbered_name(text: str) -> bool:
 _NOT_OWN_ADDRESS = re.compile(r"\b(council|cyngor|civic|town hall|county hall|guildhall|offices|municipal|po box|parliament|senedd|stormont|holyrood)\b", re.I)
 
 
-SURE, ONE_WORD = 1.0, 0.5  # the combiner's feature (classifiers/combine.py): how surely the message names the body
+SURE, ONE_WORD = 1.0, 0.5  # the combiner's feature (classifiers/combine.py): how surely the message names the body or street
 
 
 @dataclass(frozen=True)
@@ -151,9 +151,8 @@ def sign_off(message: Message) -> SignOff:
     return SignOff(_tail(own, message.signature if own == message.new_text else ""), post, address)
 
 
-def signed_posts(message: Message, lines: list[str] | None = None) -> list[SignedPost]:
-    """The lines of the sign-off and signature that name a post in an outside body."""
-    lines = sign_off(message).lines if lines is None else lines
+def signed_posts(message: Message, lines: list[str]) -> list[SignedPost]:
+    """The lines of the sign-off and signature (``sign_off``) that name a post in an outside body."""
     posts: list[SignedPost] = []
     signer = frozenset[str]()
     for i, line in enumerate(lines):
@@ -243,8 +242,8 @@ def _body(text: str, signer: frozenset[str]) -> tuple[tuple[str, ...], frozenset
 def signature_stake(message: Message) -> SignedStake | None:
     """A signed post in a body, or a signed address on a street, that the message itself
     names above the sign-off; the surest one when there are several."""
-    end = sign_off(message) if message.sender else None
-    if not end or not end.lines:
+    end = sign_off(message) if message.sender else _NOTHING
+    if not end.lines:
         return None  # most members' messages: nothing more to build
     posts = signed_posts(message, end.lines) if end.may_name_a_post else []
     places = signed_places(end.lines) if end.may_give_an_address else []

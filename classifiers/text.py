@@ -178,7 +178,7 @@ class EnquiryDetector:
 
 
 @detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, our Connor's tenancy, the club I chair, "
-          "a signature naming a post in the body the message is about).", ("personal_interest",))
+          "a signature naming a post in the body, or an address on the street, the message is about).", ("personal_interest",))
 def make_interest() -> "InterestDetector":
     return InterestDetector()
 
@@ -201,7 +201,7 @@ class InterestDetector:
         kind = "declared" if declared else "undeclared"
         spans = declared or revealed
         evidence = tuple(span_evidence(doc, s, offset, kind) for s in spans[:2])
-        if signed is not None:  # "Treasurer, Hollin Park Bowls Club" under a message about the club
+        if signed is not None:  # "Treasurer, Hollin Park Bowls Club" under a message about the club, or the shop's address on its street
             evidence += (signed.evidence,)
         if doc.user_data.get(BUSINESS_KEY) and message.sender:
             evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)

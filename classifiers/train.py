@@ -71,7 +71,7 @@ class TextExample:
     cats: dict[str, float]
     member: bool = True  # written by a councillor (only their interests count)
     business: bool = False  # a councillor writing from a business address (classifiers/mail_providers.py)
-    signed: float = 0.0  # how surely a councillor signs with a post in a body the message names (classifiers/signature_stake.py)
+    signed: float = 0.0  # how surely a councillor signs with a post in a body, or an address on a street, that the message names (classifiers/signature_stake.py)
 
     def training_cats(self) -> dict[str, float]:
         """The labels the classifier learns from this text.
