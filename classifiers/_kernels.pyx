@@ -907,6 +907,11 @@ cdef inline bint name_char(Py_UCS4 c) noexcept:
     return Py_UNICODE_ISALNUM(c) or c == 95 or c == 39 or c == 0x2019 or c == 45
 
 
+cdef inline bint line_blank(Py_UCS4 c) noexcept:
+    """Space, tab, or a no-break space (U+00A0, U+202F): the blanks within one line."""
+    return c == 32 or c == 9 or c == 0xA0 or c == 0x202F
+
+
 def has_numbered_name(str text):
     """Whether a number is followed by two capitalised words ("7 Maes Derwen", "31 Quay
     Street"): ``signature_stake._NUMBERED_NAME``, the regular expression that is the
@@ -921,9 +926,9 @@ def has_numbered_name(str text):
         j = i + 1
         if j < n and ascii_letter(text[j]):
             j += 1
-        if j >= n or (text[j] != 32 and text[j] != 9):
+        if j >= n or not line_blank(text[j]):
             continue
-        while j < n and (text[j] == 32 or text[j] == 9):
+        while j < n and line_blank(text[j]):
             j += 1
         if j >= n or not ascii_upper(text[j]):
             continue

@@ -178,6 +178,17 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["sold", "gave", "closed", "retired"]}}, {"LOWER": {"IN": ["up", "from"]}, "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "own", "OP": "?"}, {"LOWER": {"IN": OWNED + ["boat", "shares", "stake", "licence", "plot"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["firm", "practice", "company", "business", "employer", "partnership"]}}, {"LOWER": {"IN": ["does", "did", "has", "have", "is", "was"]}}, {"LOWER": {"IN": ["not", "n't", "never"]}}],
         [{"LOWER": {"IN": ["interest", "interests"]}}, {"LOWER": {"IN": ["-", "—", "–", ":", "="]}, "OP": "?"}, {"LOWER": {"IN": ["none", "nil", "n/a"]}}],
+        # A stake ruled out in everyday words rather than the Code's: "he's nothing to do
+        # with our trade here", "it doesn't touch us", "I'm not affected myself", "I don't
+        # know the applicant", and the idioms "no skin in this", "no axe to grind", "no dog
+        # in this fight" (leave-one-council-out raised interests on such disclaimers).
+        [{"LOWER": "nothing"}, {"LOWER": "to"}, {"LOWER": "do"}, {"LOWER": "with"}, {"LOWER": {"IN": ["me", "us", "my", "our", "myself", "it", "this"]}}],
+        [{"LOWER": "no"}, {"LOWER": {"IN": ["skin", "axe", "ax", "dog", "horse"]}}, {"LOWER": {"IN": ["in", "to"]}}],
+        [{"LOWER": {"IN": ["does", "do", "did", "will", "would", "wo", "can", "could"]}}, {"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": {"IN": ["affect", "touch", "concern", "involve"]}},
+         {"LOWER": {"IN": ["me", "us", "my", "our", "myself"]}}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "are", "'re", "’re", "was", "were"]}}, {"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "personally", "OP": "?"}, {"LOWER": "affected"}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "are", "'re", "’re"]}}, {"LOWER": "personally", "OP": "?"}, {"LOWER": "unaffected"}],
+        [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["do", "did"]}}, {"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "know"}, {"LOWER": {"IN": ["the", "them", "him", "her", "either", "any"]}}, {"LOWER": {"IN": ["applicant", "applicants", "owner", "owners", "family", "operator", "licensee", "personally"]}, "OP": "?"}],
     ],
     "mail_context": [
         # "from my home email - my grandson set it up", "my own address while I'm visiting

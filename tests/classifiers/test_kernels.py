@@ -258,7 +258,8 @@ def test_numbered_name_gate_is_the_regex() -> None:
     from classifiers.signature_stake import _NUMBERED_NAME
 
     texts = _texts() + ["7 Maes Derwen", "31  Quay\tStreet", "7a Bell Lane", "5pm Friday Market", "01632 960 873", "٣ Main Street",
-                        "12 O’Neill Road", "4 x", "9 Ab", "9 Ab\u2003Cd", "Unit 4, Drumaghlis", "1_2 A-b C", "10 Élan Street", "3\n Main Street"]
+                        "12 O’Neill Road", "4 x", "9 Ab", "9 Ab\u2003Cd", "Unit 4, Drumaghlis", "1_2 A-b C", "10 Élan Street", "3\n Main Street",
+                        "7\u00a0Maes Derwen", "7\u202fMaes Derwen", "7\u2003Maes Derwen"]
     found = 0
     for text in texts:
         expected = _NUMBERED_NAME.search(text) is not None

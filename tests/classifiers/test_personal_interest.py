@@ -180,3 +180,32 @@ def test_the_writers_own_place_ruled_out_is_a_denial(blank: Detectors) -> None:
     # Said the other way round, it is a stake.
     assert _cue_counts(blank, "My street is in the zone. Where does it end?")["own"] == 1
     assert _cue_counts(blank, "My house is not far from the site. When is the hearing?")["own"] == 1
+
+
+def _denials(detectors: Detectors, text: str) -> int:
+    from classifiers.hits import cue_hits
+
+    return len(cue_hits(detectors.classify(msg(text)).doc).get("interest_denied"))
+
+
+@pytest.mark.parametrize("text", [
+    "My cousin drives a hackney in Derby, but he's nothing to do with our trade here. What are the fees?",
+    "I'll say it first: I've no skin in this, my lad's at uni now. When does the scheme open?",
+    "I come to this with no axe to grind. Who decided the new opening hours?",
+    "Before anyone tries it on, I have no dog in this fight. Were the neighbours notified?",
+    "It doesn't touch us at all, we're up the hill. Who owns the culvert?",
+    "I'm not personally affected, I live over in Upper Bank. When do the works start?",
+    "For the record I don't know the applicant. When is the committee date?",
+])
+def test_a_stake_ruled_out_in_everyday_words_is_a_denial(blank: Detectors, text: str) -> None:
+    assert _denials(blank, text) >= 1
+
+
+@pytest.mark.parametrize("text", [
+    "The tipping has nothing to do with the farm next door, the CCTV shows a white van. Who clears it?",
+    "The closure will affect us badly: our café is on the corner. When will it reopen?",
+    "Residents are not affected by the diversion. Can you confirm the dates?",
+    "I know the applicant well: she is my neighbour. When is the committee date?",
+])
+def test_the_same_words_without_the_writer_ruled_out_are_not_a_denial(blank: Detectors, text: str) -> None:
+    assert _denials(blank, text) == 0

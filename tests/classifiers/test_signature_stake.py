@@ -121,6 +121,8 @@ def test_a_signed_address_on_the_street_the_message_is_about_is_a_sure_stake() -
     assert stake.evidence.text == "Kershaw's Pharmacy, 31 Quay Street, Corfleet" and "quay street" in stake.evidence.detail
     home = "A branch of the ash behind Maes Derwen came through my shed roof today. Can the tree officer look?\n\nCllr Dilwyn Crocombe\n7 Maes Derwen, Pontygarreg\n01632 960 873"
     assert signature_stake(msg(home)) is not None
+    # Word processors put a no-break space after a house number: the same address.
+    assert signature_stake(msg(home.replace("7 Maes", "7\u00a0Maes"))) is not None
 
 
 def test_a_signed_address_on_another_street_is_none() -> None:
