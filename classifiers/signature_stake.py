@@ -202,7 +202,7 @@ def signed_places(lines: list[str]) -> list[SignedPlace]:
 
 
 _SMALL = frozenset("of the and to for at & y a an".split())
-_SEGMENTS = re.compile(r"[,|/()\[\]]")
+_SEGMENTS = re.compile(r"([,|/()\[\]])")  # kept in the split, so that a part in brackets is known
 
 
 def _looks_like_a_title(line: str) -> bool:
@@ -232,13 +232,24 @@ def _words(text: str) -> list[str]:
 def _body(text: str, signer: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]] | None:
     """The first part of the text that names a body by words of its own: "Harbour Lights
     Café & Rooms" in "Harbour Lights Café & Rooms, 2 The Promenade, Moyle Bay" (what
-    follows is its address)."""
+    follows is its address). A part in brackets comes last: after a post it is more often
+    the post's own qualifier ("Shift Lead (Nights), Brackendyke Fresh Produce Ltd") than
+    the body, which it is only when nothing outside brackets names one ("Chair (Hollin
+    Park Bowls Club)")."""
+    in_brackets = 0
+    bracketed: tuple[tuple[str, ...], frozenset[str]] | None = None
     for segment in _SEGMENTS.split(text):
+        if segment in ("(", "[", ")", "]"):
+            in_brackets = max(0, in_brackets + (1 if segment in ("(", "[") else -1))
+            continue
         capitalised = (_norm(w) for w in _WORD.findall(segment) if w[0].isupper())
         names = frozenset(w for w in capitalised if w not in _GENERIC and w not in signer)
-        if names:
+        if not names:
+            continue
+        if not in_brackets:
             return tuple(_words(segment)), names
-    return None
+        bracketed = bracketed or (tuple(_words(segment)), names)
+    return bracketed
 
 
 def signature_stake(message: Message) -> SignedStake | None:

@@ -136,3 +136,12 @@ def test_an_employer_counts_under_a_working_title() -> None:
     body = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\nShift Supervisor, Brackendyke Fresh Produce Ltd"
     stake = signature_stake(msg(body))
     assert stake is not None and stake.strength == SURE
+
+
+def test_a_qualifier_in_brackets_after_the_post_is_not_the_body() -> None:
+    body = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\nShift Lead (Nights), Brackendyke Fresh Produce Ltd"
+    stake = signature_stake(msg(body))
+    assert stake is not None and stake.strength == SURE and "brackendyke fresh" in stake.evidence.detail
+    # With nothing outside the brackets, the brackets name the body.
+    alone = HALL.replace("Trustee, Hollowstone Village Hall (Registered Charity No. 1100000)", "Trustee (Hollowstone Village Hall)")
+    assert signature_stake(msg(alone)) is not None
