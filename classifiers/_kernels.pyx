@@ -44,6 +44,41 @@ cdef extern from *:
 
 cdef extern from *:
     """
+    #include <algorithm>
+    #include <cstring>
+    #include <vector>
+    // Ascending order of 64-bit keys, as std::sort gives, by bytes from the lowest (LSD
+    // radix). The keys are hashes, so a comparison sort's branches go either way at
+    // random and are mispredicted half the time; this has no data-dependent branch.
+    static void mq_radix_sort_u64(std::vector<uint64_t>& keys) {
+        size_t n = keys.size();
+        if (n < 64) { std::sort(keys.begin(), keys.end()); return; }
+        static thread_local std::vector<uint64_t> spare;
+        spare.resize(n);
+        uint64_t* src = keys.data();
+        uint64_t* dst = spare.data();
+        size_t counts[8][256];
+        std::memset(counts, 0, sizeof(counts));
+        for (size_t i = 0; i < n; ++i) {
+            uint64_t k = src[i];
+            for (int d = 0; d < 8; ++d) counts[d][(k >> (8 * d)) & 255]++;
+        }
+        for (int d = 0; d < 8; ++d) {
+            size_t* c = counts[d];
+            if (c[(src[0] >> (8 * d)) & 255] == n) continue;  // one value of this byte in every key: nothing moves
+            size_t sum = 0;
+            for (int b = 0; b < 256; ++b) { size_t t = c[b]; c[b] = sum; sum += t; }
+            for (size_t i = 0; i < n; ++i) { uint64_t k = src[i]; dst[c[(k >> (8 * d)) & 255]++] = k; }
+            uint64_t* t = src; src = dst; dst = t;
+        }
+        if (src != keys.data()) std::memcpy(keys.data(), src, n * sizeof(uint64_t));
+    }
+    """
+    void radix_sort_u64 "mq_radix_sort_u64"(vector[uint64_t]& keys) noexcept nogil
+
+
+cdef extern from *:
+    """
     #ifndef MQ_SPACY_VERSION
     #define MQ_SPACY_VERSION "unknown"
     #endif
@@ -382,7 +417,7 @@ cdef void doc_ngram_keys(Doc doc, int ngram_size, bint lemmas, vector[uint64_t]&
     for size in range(2, ngram_size + 1):
         for i in range(n - (size - 1)):
             keys.push_back(hash64(&keys[i], size * sizeof(uint64_t), 0))
-    sort(keys.begin(), keys.end())
+    radix_sort_u64(keys)
 
 
 def bow_ngrams(docs, int ngram_size, bint lemmas=False):
