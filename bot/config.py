@@ -142,6 +142,10 @@ class RetryConfig(_Section):
 
 class MailboxConfig(_Section):
     address: str
+    # Other addresses that deliver into the same mailbox ("memberqueries@" beside
+    # "ymholiadau.aelodau@", an old domain kept after a rename): never a third party, and
+    # mail from them is the bot's own, as from ``address``.
+    aliases: list[str] = []
     backend: Literal["maildir", "imap", "ews", "graph"] = "maildir"
     path: Path | None = None
     name: str = ""
@@ -157,6 +161,11 @@ class MailboxConfig(_Section):
         if "@" not in value:
             raise ValueError(f"not an email address: {value!r}")
         return value.strip().lower()
+
+    @field_validator("aliases")
+    @classmethod
+    def _lower_aliases(cls, values: list[str]) -> list[str]:
+        return [cls._lower_address(v) for v in values]
 
 
 class RosterConfig(_Section):

@@ -47,7 +47,7 @@ def load_deployment(main: Config) -> Deployment:
     """Load and check every config in ``main.scheduler.also_serve``; raise :class:`ConfigError`."""
     main_url = absolute_storage_url(main)
     councils: list[Config] = [main]
-    seen = {main.mailbox.address: main.source}
+    seen = dict.fromkeys(_addresses(main), main.source)  # every address a mailbox answers to, aliases too
     for index, rel in enumerate(main.scheduler.also_serve):
         key = f"scheduler.also_serve[{index}]"
         path = main.resolve(rel)
@@ -63,8 +63,14 @@ def load_deployment(main: Config) -> Deployment:
                 raise ConfigError(f"{extra.source}: storage.url: differs from {main.source}; every mailbox of one deployment "
                                   "shares one database (leave storage.url out to inherit it)")
         extra = extra.model_copy(update={"storage": extra.storage.model_copy(update={"url": main_url})})
-        if extra.mailbox.address in seen:
-            raise ConfigError(f"{extra.source}: mailbox.address: {extra.mailbox.address} is already served by {seen[extra.mailbox.address]}")
-        seen[extra.mailbox.address] = extra.source
+        for address in _addresses(extra):
+            if address in seen:
+                key = "mailbox.address" if address == extra.mailbox.address else "mailbox.aliases"
+                raise ConfigError(f"{extra.source}: {key}: {address} is already served by {seen[address]}")
+        seen.update(dict.fromkeys(_addresses(extra), extra.source))
         councils.append(extra)
     return Deployment(main=main, councils=tuple(councils))
+
+
+def _addresses(config: Config) -> list[str]:
+    return [config.mailbox.address, *config.mailbox.aliases]

@@ -64,6 +64,7 @@ class Directory:
     mailbox: str
     members: tuple[Member, ...]
     officers: tuple[Officer, ...]
+    mailbox_aliases: frozenset[str] = frozenset()  # lower case, as ``mailbox`` (config: mailbox.aliases)
     _members_by_email: dict[str, Member] = field(default_factory=dict, repr=False)
     _members_by_name: dict[str, Member] = field(default_factory=dict, repr=False)
     _officers_by_email: dict[str, Officer] = field(default_factory=dict, repr=False)
@@ -95,7 +96,9 @@ class Directory:
         return frozenset(self.domains)
 
     def is_mailbox(self, email: str) -> bool:
-        return email.lower() == self.mailbox
+        """The shared mailbox's address, or one of its aliases, in any case."""
+        email = email.lower()
+        return email == self.mailbox or email in self.mailbox_aliases
 
     def member_by_email(self, email: str) -> Member | None:
         return self._members_by_email.get(email.lower())
@@ -197,6 +200,7 @@ def load_directory(config: Config) -> Directory:
         mailbox=config.mailbox.address,
         members=members,
         officers=officers,
+        mailbox_aliases=frozenset(config.mailbox.aliases),
     )
 
 

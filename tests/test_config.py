@@ -32,6 +32,7 @@ def test_mode_defaults_to_shadow(config_dir: Path) -> None:
         (('holiday_region = "ENG"', 'holiday_region = "XYZ"'), "council.holiday_region"),
         (('working_day_cutoff = "17:00"', 'working_day_cutoff = "teatime"'), "council.working_day_cutoff: Value error, expected HH:MM"),
         (('backend = "maildir"', 'backend = "pop3"'), "mailbox.backend"),
+        (('backend = "maildir"', 'aliases = ["member enquiries"]\nbackend = "maildir"'), "mailbox.aliases: Value error, not an email address: 'member enquiries'"),
         (('roster = "members.csv"', 'roster = "nobody.csv"'), "members.roster: file not found"),
         (("response_working_days = 5", "response_working_days = 'five'"), "deadlines.response_working_days"),
         (('domains = ["brackenford.gov.uk"]', "domains = []"), "council.domains"),

@@ -47,3 +47,13 @@ def test_body_statement_alone_is_not_enough_but_is_kept_as_support(blank: Detect
     assert alone.value is False
     both = blank.classify(msg("memberqueries@brackenford.gov.uk", "lorna@hotmail.co.uk", body="I've copied in the resident so she knows.")).findings["third_party_cc"]
     assert any(e.source == "body" and "copied in the resident" in e.text for e in both.evidence)
+
+
+def test_an_alias_of_the_mailbox_is_not_a_third_party(blank: Detectors) -> None:
+    from dataclasses import replace
+
+    m = msg("memberqueries@brackenford.gov.uk", "Member.Enquiries@brackenford.gov.uk")
+    assert blank.classify(m).findings["third_party_cc"].value is True  # not configured: an unknown internal address
+    aliased = blank.with_directory(replace(blank.directory, mailbox_aliases=frozenset({"member.enquiries@brackenford.gov.uk"})))
+    f = aliased.classify(m).findings["third_party_cc"]
+    assert f.value is False and f.details["third_parties"] == []

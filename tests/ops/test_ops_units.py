@@ -124,6 +124,7 @@ def test_also_serve_loads_every_council_sharing_one_database(config_dir: Path, t
     ("missing", r"config.toml: scheduler.also_serve\[0\]: file not found: .*nowhere.toml"),
     ("other-db", r"south/config.toml: storage.url: differs from .*config.toml"),
     ("same-address", r"south/config.toml: mailbox.address: memberqueries@brackenford.gov.uk is already served by"),
+    ("alias-is-served", r"south/config.toml: mailbox.aliases: memberqueries@brackenford.gov.uk is already served by"),
     ("nested", r"south/config.toml: scheduler.also_serve: only the main config"),
     ("bad-key", r"south/config.toml: sla.summary_to: .*not an email address"),
 ])
@@ -134,6 +135,10 @@ def test_also_serve_errors_name_the_file_and_key(config_dir: Path, tmp_path: Pat
         target = _second_council(tmp_path / "south", "q@south.gov.uk", url="sqlite:///other.db")
     elif problem == "same-address":
         target = _second_council(tmp_path / "south", "memberqueries@brackenford.gov.uk")
+    elif problem == "alias-is-served":
+        # Written under the [mailbox] table the helper wrote last: mail to the alias is the main council's.
+        target = _second_council(tmp_path / "south", "q@south.gov.uk")
+        target.write_text(target.read_text().replace('path = "mailbox"', 'path = "mailbox"\naliases = ["MemberQueries@brackenford.gov.uk"]'))
     elif problem == "nested":
         target = _second_council(tmp_path / "south", "q@south.gov.uk", '\n[scheduler]\nalso_serve = ["x.toml"]\n')
     else:

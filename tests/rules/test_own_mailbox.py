@@ -97,3 +97,21 @@ def test_a_lookalike_address_is_a_miss(ctx, directory) -> None:  # type: ignore[
     state = state_of(from_address("memberqueries@brackenford.gov.uk.example.net"), directory)
     assert OwnMailbox().check(ctx, state) is False
     assert state.outcomes == [MISS]
+
+
+def test_mail_from_one_of_the_mailboxs_aliases_is_a_hit(tmp_path: Path) -> None:
+    folder = tmp_path / "council"
+    folder.mkdir()
+    mailbox = textwrap.dedent("""
+        [mailbox]
+        address = "memberqueries@brackenford.gov.uk"
+        aliases = ["Member.Enquiries@Brackenford.gov.uk"]
+        backend = "maildir"
+        path = "mailbox"
+    """)
+    config = load_config(write_config(folder, mailbox_section=mailbox))
+    directory = load_directory(config)
+    state = state_of(from_address("member.enquiries@brackenford.gov.uk"), directory)
+    assert OwnMailbox().check(context(config, directory), state) is True
+    other = state_of(from_address("member.enquiries2@brackenford.gov.uk"), directory)
+    assert OwnMailbox().check(context(config, directory), other) is False
