@@ -205,6 +205,9 @@ class InterestDetector:
             evidence += (signed.evidence,)
         if doc.user_data.get(BUSINESS_KEY) and message.sender:
             evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)
+        # Found by the classifier's vocabulary alone, with no stake to quote: the member is
+        # not warned on that (rules/actions/interest_undeclared.py); staff see it on the case.
+        details["stake_quoted"] = bool(evidence)
         return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind, details=details)
 
     @staticmethod

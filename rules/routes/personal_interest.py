@@ -33,6 +33,8 @@ class PersonalInterest(AnnotateRule):
         # The note goes to whoever handles the case, as well as to the Monitoring Officer.
         notify = tuple(dict.fromkeys((*route.notify, *told, *(() if route.triage else (route.mailbox,)))))
         kind = "declared" if state.kind("personal_interest") == "declared" else "revealed but not declared"
+        if not state.findings["personal_interest"].details.get("stake_quoted", True):
+            kind = "possible: found by the classifier, with no stake quoted from the text"
         member = state.member.name if state.member else "the member"
         note = f"Personal interest ({kind}) of Cllr {member}: the Monitoring Officer is informed. {NOTE}"
         return replace(route, notify=notify, reason=f"{route.reason}. {note}")

@@ -209,3 +209,17 @@ def test_a_stake_ruled_out_in_everyday_words_is_a_denial(blank: Detectors, text:
 ])
 def test_the_same_words_without_the_writer_ruled_out_are_not_a_denial(blank: Detectors, text: str) -> None:
     assert _denials(blank, text) == 0
+
+
+def test_a_finding_says_whether_a_stake_was_quoted(blank: Detectors) -> None:
+    from classifiers.text import InterestDetector
+
+    def found(text: str):  # type: ignore[no-untyped-def]
+        m = msg(text)
+        doc = blank.classify(m).doc
+        return InterestDetector()(m, doc, {"personal_interest": 0.9}, 0.5)  # as if the model were sure
+
+    topical = found("The Traders' Association would like stalls on Bell Street for the Christmas market. Which licences do they need?")
+    assert topical.value and topical.details["stake_quoted"] is False and topical.evidence[0].detail == "classifier"
+    staked = found("My husband runs one of the stalls. Which licences do they need for the Christmas market?")
+    assert staked.value and staked.details["stake_quoted"] is True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.state import RuleOutcome
+from classifiers.findings import Finding
 from rules.actions.interest_undeclared import InterestUndeclared
 from tests.conftest import eml
 from tests.rules.conftest import finding, state_of
@@ -61,3 +62,12 @@ def test_a_resident_is_never_asked_to_declare(ctx, directory) -> None:  # type: 
     assert state.member is None
     assert InterestUndeclared().check(ctx, state) is False
     assert state.outcomes == [MISS]
+
+
+@pytest.mark.parametrize("quoted, hit", [(True, True), (False, False)])
+def test_the_member_is_warned_only_about_a_stake_the_text_shows(ctx, directory, quoted: bool, hit: bool) -> None:  # type: ignore[no-untyped-def]
+    found = Finding("personal_interest", True, 0.9, "test", kind="undeclared", details={"stake_quoted": quoted})
+    state = state_of(REVEALED, directory, personal_interest=found)
+    assert InterestUndeclared().check(ctx, state) is hit
+    if not hit:
+        assert state.outcomes == [RuleOutcome(RULE, False, ("possible interest found by the classifier alone, no stake quoted: staff to judge",))]

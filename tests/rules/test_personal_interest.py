@@ -38,6 +38,16 @@ def test_revealed_interest_is_named_as_undeclared(ctx, directory) -> None:  # ty
     assert "revealed but not declared" in route.reason
 
 
+def test_an_interest_with_no_stake_quoted_is_named_as_possible(ctx, directory) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    state = state_of(RAW, directory, personal_interest="undeclared")
+    state.findings["personal_interest"] = replace(state.findings["personal_interest"], details={"stake_quoted": False})
+    route = PersonalInterest().apply(ctx, state, ROUTE)
+    assert "possible: found by the classifier" in route.reason and "revealed but not declared" not in route.reason
+    assert MO in route.notify  # staff still hear of it
+
+
 def test_no_interest_no_hit(ctx, directory) -> None:  # type: ignore[no-untyped-def]
     state = state_of(RAW, directory)
     assert not PersonalInterest().check(ctx, state)
