@@ -64,17 +64,17 @@ def test_our_own_address_in_any_case_is_a_hit(ctx, directory, address: str) -> N
     assert state.outcomes == [RuleOutcome(RULE, True, ("sender is the Member Queries mailbox",))]
 
 
-def test_the_configured_address_in_mixed_case_still_matches(tmp_path: Path) -> None:
+def council_with(tmp_path: Path, mailbox_lines: str) -> tuple:  # type: ignore[type-arg]
+    """(config, directory) of the demo council with these lines in its [mailbox] table."""
     folder = tmp_path / "council"
     folder.mkdir()
-    mailbox = textwrap.dedent("""
-        [mailbox]
-        address = "MemberQueries@Brackenford.GOV.uk"
-        backend = "maildir"
-        path = "mailbox"
-    """)
+    mailbox = "[mailbox]\n" + textwrap.dedent(mailbox_lines) + 'backend = "maildir"\npath = "mailbox"\n'
     config = load_config(write_config(folder, mailbox_section=mailbox))
-    directory = load_directory(config)
+    return config, load_directory(config)
+
+
+def test_the_configured_address_in_mixed_case_still_matches(tmp_path: Path) -> None:
+    config, directory = council_with(tmp_path, 'address = "MemberQueries@Brackenford.GOV.uk"\n')
     state = state_of(from_address("memberqueries@brackenford.gov.uk"), directory)
     assert OwnMailbox().check(context(config, directory), state) is True
     assert state.outcomes == [RuleOutcome(RULE, True, ("sender is the Member Queries mailbox",))]
@@ -100,17 +100,7 @@ def test_a_lookalike_address_is_a_miss(ctx, directory) -> None:  # type: ignore[
 
 
 def test_mail_from_one_of_the_mailboxs_aliases_is_a_hit(tmp_path: Path) -> None:
-    folder = tmp_path / "council"
-    folder.mkdir()
-    mailbox = textwrap.dedent("""
-        [mailbox]
-        address = "memberqueries@brackenford.gov.uk"
-        aliases = ["Member.Enquiries@Brackenford.gov.uk"]
-        backend = "maildir"
-        path = "mailbox"
-    """)
-    config = load_config(write_config(folder, mailbox_section=mailbox))
-    directory = load_directory(config)
+    config, directory = council_with(tmp_path, 'address = "memberqueries@brackenford.gov.uk"\naliases = ["Member.Enquiries@Brackenford.gov.uk"]\n')
     state = state_of(from_address("member.enquiries@brackenford.gov.uk"), directory)
     assert OwnMailbox().check(context(config, directory), state) is True
     other = state_of(from_address("member.enquiries2@brackenford.gov.uk"), directory)
