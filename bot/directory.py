@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.config import Config, ConfigError
+from bot.first_names import FORMAL
 
 MEMBER_ROLES = {"councillor", "leader", "deputy_leader", "cabinet_member", "chair", "mayor", "provost"}
 OFFICER_ROLES = {"chief_executive", "monitoring_officer", "s151_officer", "director", "head_of_service", "officer"}
+# Letters after a name in a mail display name ("Bartholomew Copsey FRICS"): honours,
+# offices and professional bodies, dropped from its end before the roster is asked.
+POST_NOMINALS = frozenset("""mbe obe cbe kbe dbe bem jp dl frics mrics mrtpi fca aca acca cpfa cipfa frsa fcipd mcipd ba bsc ma msc
+    mba phd llb kc qc rgn mp msp mla ms am mcmi fcmi ceng mice miet frcgp mrcgp rn""".split())
 _TITLES = re.compile(r"\b(cllr|councillor|cnllr|cyng|alderman|ald|mr|mrs|ms|miss|dr|prof|provost|bailie|rev|sir|dame)\b\.?", re.I)
 
 
@@ -117,15 +122,23 @@ class Directory:
             last, _, first = text.partition(",")
             return self._members_by_name.get(normalise_name(f"{first} {last}"))
         words = norm.split()
+        while len(words) > 2 and words[-1] in POST_NOMINALS:  # "Bartholomew Copsey FRICS"
+            words.pop()
+            if " ".join(words) in self._members_by_name:
+                return self._members_by_name[" ".join(words)]
         return self.member_by_short_name(words[0], words[-1]) if len(words) == 2 else None
 
     def member_by_short_name(self, first: str, surname: str) -> Member | None:
         """The one member with this surname whose first name begins with ``first`` (normalised
-        words): "Tiff Harkins" for Tiffany Harkins, "Alex Doyle" for Alexander Doyle. None when
-        the short form is under three letters or fits more than one member."""
-        if len(first) < 3:
+        words): "Tiff Harkins" for Tiffany Harkins, "Alex Doyle" for Alexander Doyle; or is the
+        formal name of an everyday form ("Len Threadgold" for Leonard, ``bot/first_names.py``).
+        None when the short form is under three letters and no everyday form, or fits more
+        than one member."""
+        formal = tuple(f"{name} " for name in FORMAL.get(first, ()))
+        if len(first) < 3 and not formal:
             return None
-        found = [m for key, last, m in self._names_by_surname if last == surname and key.startswith(first)]
+        starts = (first, *formal) if len(first) >= 3 else formal
+        found = [m for key, last, m in self._names_by_surname if last == surname and key.startswith(starts)]
         return found[0] if len(found) == 1 else None
 
     def members_named_in(self, text: str) -> list[Member]:

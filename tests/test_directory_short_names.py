@@ -25,3 +25,20 @@ def test_too_short_or_fitting_two_members_finds_nobody() -> None:
     assert d.members_named_in("Regards, Sam Price") == []
     # A different surname is somebody else entirely.
     assert d.member_by_name("Tiff Harkness") is None
+
+
+def test_an_everyday_form_finds_the_member_with_the_formal_name() -> None:
+    d = roster("Leonard Threadgold", "Patrick Hughes", "Darren Bowen", "Patricia Hughes")
+    assert d.member_by_name("Len Threadgold").name == "Leonard Threadgold"  # type: ignore[union-attr]
+    assert d.member_by_name("Daz Bowen").name == "Darren Bowen"  # type: ignore[union-attr]
+    # "Packie" is Patrick, never Patricia: the everyday form is matched to whole first names.
+    assert d.member_by_name("Packie Hughes").name == "Patrick Hughes"  # type: ignore[union-attr]
+    assert d.member_by_name("Paddy Threadgold") is None  # an everyday form of another first name
+    assert [m.name for m in d.members_named_in("Cheers, Len Threadgold")] == ["Leonard Threadgold"]
+
+
+def test_letters_after_a_display_name_are_dropped() -> None:
+    d = roster("Bartholomew Copsey", "Tiffany Harkins")
+    assert d.member_by_name("Bartholomew Copsey FRICS").name == "Bartholomew Copsey"  # type: ignore[union-attr]
+    assert d.member_by_name("Tiff Harkins MBE JP").name == "Tiffany Harkins"  # type: ignore[union-attr]
+    assert d.member_by_name("Bartholomew Copsey Holdings") is None  # not letters after a name
