@@ -63,11 +63,12 @@ def load_deployment(main: Config) -> Deployment:
                 raise ConfigError(f"{extra.source}: storage.url: differs from {main.source}; every mailbox of one deployment "
                                   "shares one database (leave storage.url out to inherit it)")
         extra = extra.model_copy(update={"storage": extra.storage.model_copy(update={"url": main_url})})
-        for address in _addresses(extra):
+        addresses = _addresses(extra)
+        for address in addresses:
             if address in seen:
                 key = "mailbox.address" if address == extra.mailbox.address else "mailbox.aliases"
                 raise ConfigError(f"{extra.source}: {key}: {address} is already served by {seen[address]}")
-        seen.update(dict.fromkeys(_addresses(extra), extra.source))
+        seen.update(dict.fromkeys(addresses, extra.source))
         councils.append(extra)
     return Deployment(main=main, councils=tuple(councils))
 

@@ -124,8 +124,9 @@ class Directory:
         words = norm.split()
         while len(words) > 2 and words[-1] in POST_NOMINALS:  # "Bartholomew Copsey FRICS"
             words.pop()
-            if " ".join(words) in self._members_by_name:
-                return self._members_by_name[" ".join(words)]
+            found = self._members_by_name.get(" ".join(words))
+            if found:
+                return found
         return self.member_by_short_name(words[0], words[-1]) if len(words) == 2 else None
 
     def member_by_short_name(self, first: str, surname: str) -> Member | None:
@@ -134,10 +135,11 @@ class Directory:
         formal name of an everyday form ("Len Threadgold" for Leonard, ``bot/first_names.py``).
         None when the short form is under three letters and no everyday form, or fits more
         than one member."""
-        formal = tuple(f"{name} " for name in FORMAL.get(first, ()))
-        if len(first) < 3 and not formal:
+        # A formal name is matched whole ("patrick ", never "patricia"); the short form itself
+        # as the start of one, from three letters.
+        starts = tuple(f"{name} " for name in FORMAL.get(first, ())) + ((first,) if len(first) >= 3 else ())
+        if not starts:
             return None
-        starts = (first, *formal) if len(first) >= 3 else formal
         found = [m for key, last, m in self._names_by_surname if last == surname and key.startswith(starts)]
         return found[0] if len(found) == 1 else None
 

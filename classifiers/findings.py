@@ -54,3 +54,12 @@ class Finding:
             "evidence": [e.to_dict() for e in self.evidence],
             "details": self.details,
         }
+
+
+STAKE_QUOTED = "stake_quoted"  # Finding.details of a personal interest: a stake in the text (or signature, or sender) was quoted
+
+
+def stake_unquoted(finding: Finding | None) -> bool:
+    """A personal-interest finding with no stake to quote: found by the classifier alone.
+    Findings stored before the detail was recorded count as quoted, as they were then."""
+    return finding is not None and not finding.details.get(STAKE_QUOTED, True)

@@ -70,10 +70,10 @@ _WORD = re.compile(r"[A-Za-zÀ-ÿŵŷŴŶ'’-]{3,}")
 # Street" (not "01632 960 873", not "£40 Fine", not "Unit 4, Drumaghlis").
 _ADDRESS = re.compile(r"(?<![\w£$€.,:/-])\d{1,4}[A-Za-z]?\s+((?:[A-Z][\w'’-]*\s+){0,3}[A-Z][\w'’-]*)")
 # The gate before any line is split: a number and two capitalised words anywhere in the
-# sign-off. The compiled kernel answers the same in a fraction of the time (a search
-# that must try every character costs more than the rest of this module).
-# Between the number and the street, the blanks a line can hold: spaces, tabs and the
-# no-break spaces that word processors put after a house number ("7\u00a0Maes Derwen").
+# sign-off, with between the number and the street only the blanks a line can hold
+# (spaces, tabs, and the no-break spaces word processors put after a house number:
+# "7\u00a0Maes Derwen"). The compiled kernel answers the same in a fraction of the time
+# (a search that must try every character costs more than the rest of this module).
 _NUMBERED_NAME = re.compile(r"\d[A-Za-z]?[ \t\u00a0\u202f]+[A-Z][\w'’-]*\s+[A-Z]")
 
 

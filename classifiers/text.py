@@ -17,7 +17,7 @@ from bot.directory import Directory, Officer
 from bot.message import Message
 from classifiers.hits import cue_hits, doc_lower, doc_text, has_sentences
 from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
-from classifiers.findings import Evidence, Finding
+from classifiers.findings import STAKE_QUOTED, Evidence, Finding
 from classifiers.gated import gated
 from classifiers.kernels import KERNELS
 from classifiers.needles import Needles
@@ -207,7 +207,7 @@ class InterestDetector:
             evidence += (Evidence("header:From", message.sender.email, detail="written from a business address"),)
         # Found by the classifier's vocabulary alone, with no stake to quote: the member is
         # not warned on that (rules/actions/interest_undeclared.py); staff see it on the case.
-        details["stake_quoted"] = bool(evidence)
+        details[STAKE_QUOTED] = bool(evidence)
         return Finding("personal_interest", True, score, INTEREST, evidence or (classifier_evidence(doc, offset),), kind=kind, details=details)
 
     @staticmethod

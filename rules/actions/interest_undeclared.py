@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from bot.state import MessageState
+from classifiers.findings import stake_unquoted
 from rules.base import Rule, RuleContext, register
 
 
@@ -14,7 +15,7 @@ class InterestUndeclared(Rule):
     def check(self, ctx: RuleContext, state: MessageState) -> bool:
         if state.member is None or state.kind("personal_interest") != "undeclared":
             return state.record(self.name, False, "no undeclared personal interest")
-        if not state.findings["personal_interest"].details.get("stake_quoted", True):
+        if stake_unquoted(state.findings.get("personal_interest")):
             # Leave-one-council-out: a fifth of the interests found with no stake to quote
             # are none (against one in sixteen with a quoted stake). A warning a councillor
             # cannot match to anything they wrote costs the bot their trust; the case still

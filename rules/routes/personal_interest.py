@@ -3,6 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.state import MessageState, Route
+from classifiers.findings import stake_unquoted
 from rules.base import RuleContext, register
 from rules.routes import AnnotateRule
 from rules.routing import addresses, protocol_config
@@ -33,7 +34,7 @@ class PersonalInterest(AnnotateRule):
         # The note goes to whoever handles the case, as well as to the Monitoring Officer.
         notify = tuple(dict.fromkeys((*route.notify, *told, *(() if route.triage else (route.mailbox,)))))
         kind = "declared" if state.kind("personal_interest") == "declared" else "revealed but not declared"
-        if not state.findings["personal_interest"].details.get("stake_quoted", True):
+        if stake_unquoted(state.findings.get("personal_interest")):
             kind = "possible: found by the classifier, with no stake quoted from the text"
         member = state.member.name if state.member else "the member"
         note = f"Personal interest ({kind}) of Cllr {member}: the Monitoring Officer is informed. {NOTE}"

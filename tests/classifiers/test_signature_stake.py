@@ -132,14 +132,17 @@ def test_a_signed_address_on_another_street_is_none() -> None:
     assert signature_stake(msg(SHOP.replace("on Quay Street", "on Quay Lane"))) is None
 
 
+FORKLIFTS = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\n"
+
+
 def test_an_employer_counts_under_a_working_title() -> None:
-    body = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\nShift Supervisor, Brackendyke Fresh Produce Ltd"
+    body = FORKLIFTS + "Shift Supervisor, Brackendyke Fresh Produce Ltd"
     stake = signature_stake(msg(body))
     assert stake is not None and stake.strength == SURE
 
 
 def test_a_qualifier_in_brackets_after_the_post_is_not_the_body() -> None:
-    body = "Residents are complaining about night forklifts at Brackendyke Fresh Produce on Brackendyke Road. Any conditions?\n\nGareth Pennock\nShift Lead (Nights), Brackendyke Fresh Produce Ltd"
+    body = FORKLIFTS + "Shift Lead (Nights), Brackendyke Fresh Produce Ltd"
     stake = signature_stake(msg(body))
     assert stake is not None and stake.strength == SURE and "brackendyke fresh" in stake.evidence.detail
     # With nothing outside the brackets, the brackets name the body.
