@@ -118,8 +118,8 @@ def main() -> None:
             print(f"  {name:44s} {seconds / n * 1e6:6.1f}")
 
 
-LADDER = ("Docs only (text for the model, tokenizer)", "+ lemmas", "+ cues", "+ classifier", "+ findings: the full pipeline")
-STAGES = ("text for the model", "tokenizer, inside the full pipeline", "components (lemmas, cues, classifier)", "findings (detectors, evidence)")
+LADDER = ("Docs only (headers checked, text for the model, tokenizer)", "+ lemmas", "+ cues", "+ classifier", "+ findings: the full pipeline")
+STAGES = ("headers checked, text for the model", "tokenizer, inside the full pipeline", "components (lemmas, cues, classifier)", "findings (detectors, evidence)")
 
 
 def classify_flow(groups: list, batch_size: int = 64, steps_kept: int | None = None, findings: bool = True,
@@ -132,7 +132,9 @@ def classify_flow(groups: list, batch_size: int = 64, steps_kept: int | None = N
         for start in range(0, len(messages), batch_size):
             batch = messages[start : start + batch_size]
             mark(0)
-            texts = [text_for(m) for m in batch]
+            gates = [detectors.enquiry.structural(m, detectors.directory) for m in batch]
+            read_by_model = [m for m, gate in zip(batch, gates) if gate is None]
+            texts = [text_for(m) for m in read_by_model]
             lowered = [model_text(t) for t in texts]
             mark(1)
             docs = [make_doc(t) for t in lowered]
@@ -141,9 +143,12 @@ def classify_flow(groups: list, batch_size: int = 64, steps_kept: int | None = N
                 docs = [step(doc) for doc in docs]
             mark(3)
             if findings:
-                for message, doc, text, read in zip(batch, docs, texts, lowered):
+                for message, gate in zip(batch, gates):
+                    if gate is not None:
+                        detectors.without_text(message, gate)
+                for message, doc, text, read in zip(read_by_model, docs, texts, lowered):
                     keep_texts(doc, text, read)
-                    detectors.with_doc(message, doc)
+                    detectors.with_doc(message, doc, headers_checked=True)
             mark(4)
 
 

@@ -18,7 +18,6 @@ from bot.state import MessageState
 from classifiers.pipeline import Detectors
 from rules.base import RuleContext
 from rules.engine import Engine
-from rules.text import lemma_doc
 
 EVIDENCE_LABELS = ("enquiry", "third_party_cc", "personal_interest", "complaint", "sender_is_member", "personal_address")
 
@@ -57,7 +56,7 @@ class FileClassifier:
         state = MessageState(message=message)
         result = self.detectors.classify(message)
         state.findings, state.member = result.findings, result.member
-        state.doc = getattr(result, "doc", None) or lemma_doc(message)
+        state.doc = getattr(result, "doc", None)  # None for mail not read (automatic, bulk, officers' own): rules.text.doc_of makes one if a rule asks
         ctx = RuleContext(config=self.config, directory=self.directory, clock=lambda: datetime.now(timezone.utc))
         self.engine.decide(ctx, state)
         return state

@@ -21,7 +21,6 @@ from bot.parse import parse_message
 from bot.services import Services
 from bot.state import MessageState, PlannedAction
 from rules.base import RuleContext
-from rules.text import lemma_doc
 from storage.models import Case, FindingRow, OutboxItem, SeenMessage
 from storage.store import case_ref, idempotency_key, jsonable
 
@@ -52,7 +51,9 @@ def classify_stage(services: Services, state: MessageState) -> None:
     state.findings = result.findings
     state.member = result.member
     # The Doc the detectors read, for rules that match words and lemmas (routing cues).
-    state.doc = getattr(result, "doc", None) or lemma_doc(state.message)
+    # None for mail the classify stage did not read (automatic, bulk, officers' own):
+    # rules.text.doc_of lemmatizes it only if a rule asks.
+    state.doc = getattr(result, "doc", None)
 
 
 # --- decide ------------------------------------------------------------------------

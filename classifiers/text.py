@@ -138,10 +138,11 @@ def make_enquiry() -> "EnquiryDetector":
 class EnquiryDetector:
     name = ENQUIRY
 
-    def __call__(self, message: Message, doc: Doc, directory: Directory, combined: Combined, threshold: float, offset: int = 0) -> Finding:
-        structural = self.structural(message, directory)
+    def __call__(self, message: Message, doc: Doc, directory: Directory, combined: Combined, threshold: float, offset: int = 0,
+                 headers_checked: bool = False) -> Finding:
+        structural = None if headers_checked else self.structural(message, directory)
         if structural:
-            return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
+            return self.machine_or_officer(structural)
         hits = cue_hits(doc)
         score = score_of(combined, "enquiry", lambda: max(0.0, rule_score(doc, "request", 0.25) - 0.15 * len(hits.get("no_action"))))
         value = bool(score >= threshold)
@@ -149,6 +150,10 @@ class EnquiryDetector:
         if value and not evidence:
             evidence = (classifier_evidence(doc, offset),)
         return Finding("enquiry", value, score, ENQUIRY, evidence)
+
+    @staticmethod
+    def machine_or_officer(structural: Evidence) -> Finding:
+        return Finding("enquiry", False, 0.0, ENQUIRY, (structural,), kind="not_enquiry")
 
     def structural(self, message: Message, directory: Directory) -> Evidence | None:
         h = message.headers.get  # names are stored lower-cased (Message.header)

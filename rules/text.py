@@ -8,7 +8,8 @@ Lemmas come from spaCy's lookup lemmatizer (spacy-lookups-data), the same tables
 classify stage uses. The classify stage's ``Doc`` (``MessageState.doc``) is re-used
 when there is one: its words and lemmas are copied into a small Doc of our own vocab
 so one :class:`~spacy.matcher.PhraseMatcher` serves every message whichever pipeline
-made the Doc. Without one (unit tests, tools) the text is lemmatized here.
+made the Doc. Without one (mail the classify stage did not read, unit tests, tools)
+the text is lemmatized here, when a rule first asks.
 """
 
 from __future__ import annotations
@@ -62,13 +63,6 @@ def text_of(state: MessageState) -> str:
     from classifiers.pipeline import text_for
 
     return text_for(state.message)
-
-
-def lemma_doc(message) -> Doc:  # type: ignore[no-untyped-def]
-    """A cheap Doc (tokens + lookup lemmas) of what the classify stage reads, for ``MessageState.doc``."""
-    from classifiers.pipeline import text_for
-
-    return lemma_tokens(text_for(message))
 
 
 def doc_of(state: MessageState) -> Doc:

@@ -192,3 +192,16 @@ def test_classify_stage_leaves_a_doc_for_the_rules(config_dir, blank_detectors_f
     classify_stage(services, state)
     assert state.doc is not None and "handwash" in [t.lower_ for t in state.doc]
     assert any(t.lemma_ == "stall" for t in state.doc)
+
+
+def test_mail_not_read_by_the_classifier_is_lemmatized_only_when_a_rule_asks(config_dir, blank_detectors_factory) -> None:  # type: ignore[no-untyped-def]
+    from bot.pipeline import classify_stage, parse_stage
+    from bot.backends.base import RawItem
+    from rules.text import doc_of
+
+    services, _ = council_services(config_dir, blank_detectors_factory, extra=SERVICES)
+    auto = INTEREST.replace(b"Message-ID:", b"Auto-Submitted: auto-replied\nMessage-ID:")
+    state = parse_stage(services, RawItem(backend_id="y", raw=auto))
+    classify_stage(services, state)
+    assert state.doc is None and state.findings["enquiry"].evidence[0].source == "header:Auto-Submitted"
+    assert any(t.lemma_ == "stall" for t in doc_of(state))

@@ -33,7 +33,7 @@ class InjectingDetectors:
 
     def classify(self, message: Message) -> Classification:
         result = self.inner.classify(message)
-        return Classification(findings={**result.findings, **self.overrides.get(message.message_id, {})}, member=result.member)
+        return Classification(findings={**result.findings, **self.overrides.get(message.message_id, {})}, member=result.member, doc=result.doc)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.inner, name)
