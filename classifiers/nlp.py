@@ -10,6 +10,7 @@ pipeline names it in ``[classifiers] base_pipeline`` and we build on top of it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import spacy
@@ -24,8 +25,19 @@ MODEL_DIR = Path(__file__).with_name("model")
 TEXT_LABELS = ("enquiry", "personal_interest", "complaint")
 
 
+# A line drawn with one character ("*****", "=====", "_____"): spaCy splits each of these
+# characters into a token of its own, and the bag of words counts every one, so a
+# council's disclaimer rule of seventy asterisks weighed seventy times whatever one
+# asterisk had learnt. In leave-one-council-out, four of Haverleigh's false interests
+# (scores 0.84-0.87, against 0.07 once the line was blanked) came from that line alone.
+# Dashes are one token however many there are, and "-----Original Message-----" is read
+# as it stands.
+_DRAWN_LINE = re.compile(r"([*=_#~+])\1{3,}")
+
+
 def model_text(text: str) -> str:
-    """What the pipeline reads: the text lower-cased, offsets unchanged.
+    """What the pipeline reads: the text lower-cased, lines drawn with a character cut to
+    that character once, offsets unchanged.
 
     The bag-of-words classifier keys its features on the exact word form, so "MY OWN
     GARDEN" typed in capitals would share nothing with "my own garden". Lower-casing
@@ -33,7 +45,15 @@ def model_text(text: str) -> str:
     (Turkish dotted İ) would shift offsets, so such a text is left as it is.
     """
     lowered = text.lower()
-    return lowered if len(lowered) == len(text) else text
+    if len(lowered) != len(text):
+        return text
+    if _DRAWN_LINE.search(lowered) is None:
+        return lowered
+    return _DRAWN_LINE.sub(_one_of, lowered)
+
+
+def _one_of(run: re.Match[str]) -> str:
+    return run.group(1) + " " * (len(run.group(0)) - 1)
 
 
 def blank_pipeline() -> Language:
