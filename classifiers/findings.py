@@ -16,7 +16,10 @@ LABELS: tuple[str, ...] = (
 COMPLAINT_ABOUT: tuple[str, ...] = ("officer", "chief_officer", "chief_executive", "service")
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen either, for the reason given at ``Finding`` below: a frozen Evidence cost
+# 1.1 µs to make against 0.3 µs, and a message makes several (the sender's, each
+# recipient's, each quoted sentence). Nothing assigns to one once made.
+@dataclass(slots=True)
 class Evidence:
     """Where a decision came from: a header (``header:Cc``) or a span of the new text."""
 
