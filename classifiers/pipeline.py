@@ -2,7 +2,9 @@
 
 One spaCy ``Doc`` per message (new text, then the subject) is shared by the text
 detectors. Header detectors need no NLP at all, which is why ``third_party_cc`` and
-the sender facts are exact.
+the sender facts are exact. Mail whose headers or structure show it is automatic, bulk
+or an officer's own (``EnquiryDetector.structural``) gets no Doc: the text detectors'
+findings for it are false with that reason, and nothing is tokenized.
 """
 
 from __future__ import annotations
