@@ -381,6 +381,8 @@ def explain(obj: Ctx, path: Path) -> None:
         for ev in finding.evidence:
             where = f" @{ev.start}-{ev.end}" if ev.start is not None else ""
             click.echo(f"      {ev.source}{where}: {ev.text[:120]!r}{' — ' + ev.detail if ev.detail else ''}")
+        if not finding.evidence and finding.details.get("reason"):  # "sender is not a member", "not read: automatic message"
+            click.echo(f"      ({finding.details['reason']})")
     click.echo("\nRules:")
     for outcome in state.outcomes:
         click.echo(f"  {'HIT ' if outcome.matched else 'miss'} {outcome.rule:<28} {'; '.join(outcome.reasons)}")

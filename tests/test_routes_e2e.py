@@ -205,3 +205,13 @@ def test_mail_not_read_by_the_classifier_is_lemmatized_only_when_a_rule_asks(con
     classify_stage(services, state)
     assert state.doc is None and state.findings["enquiry"].evidence[0].source == "header:Auto-Submitted"
     assert any(t.lemma_ == "stall" for t in doc_of(state))
+
+
+def test_explain_says_why_an_automatic_message_was_not_read(config_dir: Path) -> None:
+    path = write_config(config_dir, extra=SERVICES)
+    (config_dir / "auto.eml").write_bytes(INTEREST.replace(b"Message-ID:", b"Auto-Submitted: auto-replied\nMessage-ID:"))
+    result = CliRunner().invoke(main, ["-c", str(path), "explain", str(config_dir / "auto.eml")])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = next(i for i, line in enumerate(lines) if line.strip().startswith("complaint "))
+    assert lines[at + 1].strip() == "(not read: automatic message)"
