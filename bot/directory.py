@@ -21,6 +21,9 @@ OFFICER_ROLES = {"chief_executive", "monitoring_officer", "s151_officer", "direc
 # offices and professional bodies, dropped from its end before the roster is asked.
 POST_NOMINALS = frozenset("""mbe obe cbe kbe dbe bem jp dl frics mrics mrtpi fca aca acca cpfa cipfa frsa fcipd mcipd ba bsc ma msc
     mba phd llb kc qc rgn mp msp mla ms am mcmi fcmi ceng mice miet frcgp mrcgp rn""".split())
+_BRACKETED = re.compile(r"\(.*?\)|\[.*?\]")
+# A display name written with initials: "S.J. Whiteside", "S. J. Whiteside", "A.B.C. Jones-Parry".
+_INITIALS = re.compile(r"^\s*([A-Za-z])\.\s?(?:[A-Za-z]\.\s?){0,2}\s*([A-Za-z][A-Za-z'’ -]+?)\s*$")
 _TITLES = re.compile(r"\b(cllr|councillor|cnllr|cyng|alderman|ald|mr|mrs|ms|miss|dr|prof|provost|bailie|rev|sir|dame)\b\.?", re.I)
 
 
@@ -127,7 +130,26 @@ class Directory:
             found = self._members_by_name.get(" ".join(words))
             if found:
                 return found
-        return self.member_by_short_name(words[0], words[-1]) if len(words) == 2 else None
+        found = self.member_by_short_name(words[0], words[-1]) if len(words) == 2 else None
+        return found or self.member_by_initials(text)
+
+    def member_by_initials(self, text: str) -> Member | None:
+        """The one member with this surname whose first name begins with the first initial:
+        "S.J. Whiteside", "Cllr S. Whiteside" for Samuel Whiteside. Each initial needs its
+        full stop ("SJ Whiteside" could be a short name, and is left to that rule); further
+        initials are not checked, since rosters hold no middle names. None when it fits
+        more than one member."""
+        written = _INITIALS.match(_TITLES.sub(" ", _BRACKETED.sub(" ", text)))
+        if not written:
+            return None
+        words = normalise_name(written.group(2)).split()
+        while len(words) > 1 and words[-1] in POST_NOMINALS:  # "S. Whiteside MBE"
+            words.pop()
+        if not words:
+            return None
+        ending, first = f" {' '.join(words)}", written.group(1).lower()
+        found = [m for key, m in self._members_by_name.items() if key.endswith(ending) and key.startswith(first)]
+        return found[0] if len(found) == 1 else None
 
     def member_by_short_name(self, first: str, surname: str) -> Member | None:
         """The one member with this surname whose first name begins with ``first`` (normalised
