@@ -68,9 +68,8 @@ def main() -> None:
     # The full pipeline does not tokenize mail its headers decide (automatic, bulk, officers'
     # own: Detectors.classify_many). The target compares with the tokenizer over every
     # message, as above; the tokenizer over only those the pipeline reads is also reported.
-    read = [t for (detectors, batch) in groups for m in batch for t in [text_for(m)]
-            if detectors.enquiry.structural(m, detectors.directory) is None]
-    read = [model_text(t) for t in read]
+    councils = [detectors for detectors, batch in groups for _ in batch]  # each message's own
+    read = [t for t, d, m in zip(texts, councils, messages) if d.enquiry.structural(m, d.directory) is None]
 
     def tokenizer_read_only() -> None:
         for _ in nlp.tokenizer.pipe(read, batch_size=256):

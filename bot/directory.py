@@ -21,7 +21,7 @@ OFFICER_ROLES = {"chief_executive", "monitoring_officer", "s151_officer", "direc
 # offices and professional bodies, dropped from its end before the roster is asked.
 POST_NOMINALS = frozenset("""mbe obe cbe kbe dbe bem jp dl frics mrics mrtpi fca aca acca cpfa cipfa frsa fcipd mcipd ba bsc ma msc
     mba phd llb kc qc rgn mp msp mla ms am mcmi fcmi ceng mice miet frcgp mrcgp rn""".split())
-_BRACKETED = re.compile(r"\(.*?\)|\[.*?\]")
+_BRACKETED = re.compile(r"\(.*?\)|\[.*?\]")  # "(Loughmore North)", "[Cllr]": never part of a name
 # A display name written with initials: "S.J. Whiteside", "S. J. Whiteside", "A.B.C. Jones-Parry".
 _INITIALS = re.compile(r"^\s*([A-Za-z])\.\s?(?:[A-Za-z]\.\s?){0,2}\s*([A-Za-z][A-Za-z'’ -]+?)\s*$")
 _TITLES = re.compile(r"\b(cllr|councillor|cnllr|cyng|alderman|ald|mr|mrs|ms|miss|dr|prof|provost|bailie|rev|sir|dame)\b\.?", re.I)
@@ -34,7 +34,7 @@ def normalise_name(name: str) -> str:
         name = unicodedata.normalize("NFKD", name)
         name = "".join(c for c in name if not unicodedata.combining(c))
     name = _TITLES.sub(" ", name.lower())
-    name = re.sub(r"\(.*?\)|\[.*?\]", " ", name)
+    name = _BRACKETED.sub(" ", name)
     return " ".join(name_letters(name).split())
 
 
