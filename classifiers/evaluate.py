@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.classify_files import FileClassifier
+from bot.state import MessageState
+from classifiers.combine import BUSINESS_KEY, SIGNED_KEY
 from classifiers.corpus import find_corpora, load_corpus
 from classifiers.findings import LABELS
 from classifiers.metrics import BinaryCounts, Report
 from classifiers.nlp import TEXT_LABELS
 from classifiers.pipeline import Detectors
+from classifiers.text import UNCUED_MARGIN, quotes_a_stake
 from classifiers.train import best_threshold
 
 
@@ -37,7 +40,7 @@ def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path |
                 if not ok and "complaint" not in wrong_labels:
                     wrong_labels.append("complaint_about")
             for label in TEXT_LABELS:
-                scored[label].append((state.findings[label].score, bool(gold[label])))
+                scored[label].append((bar_score(state, label), bool(gold[label])))
             report.sender_facts.add(state.flag("sender_is_member") == bool(gold["sender_is_member"]) and state.flag("personal_address") == bool(gold["personal_address"]))
             if gold.get("due"):
                 predicted_due = state.deadline.due.isoformat() if state.deadline else None
@@ -57,3 +60,15 @@ def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path |
     if suggest_thresholds:
         report.suggested_thresholds = {label: best_threshold([s for s, _ in pairs], [g for _, g in pairs]) for label, pairs in scored.items()}
     return report
+
+
+def bar_score(state: MessageState, label: str) -> float:
+    """The score as a threshold sees it: for an interest with no stake to quote, less the
+    margin the classifier alone must clear (``text.UNCUED_MARGIN``), so the suggested
+    threshold is the best one under the detector's own rule."""
+    score = state.findings[label].score
+    if label != "personal_interest" or state.doc is None:
+        return score
+    user = state.doc.user_data
+    quoted = quotes_a_stake(state.doc, bool(user.get(SIGNED_KEY, 0.0)), bool(user.get(BUSINESS_KEY)))
+    return score if quoted else score - UNCUED_MARGIN

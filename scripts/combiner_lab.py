@@ -39,6 +39,7 @@ from spacy.tokens import Doc  # noqa: E402
 
 from classifiers.corpus import find_corpora  # noqa: E402
 from classifiers.metrics import BinaryCounts  # noqa: E402
+from classifiers.text import clears_interest_bar, quotes_a_stake  # noqa: E402
 from classifiers.nlp import TEXT_LABELS, blank_pipeline  # noqa: E402
 from classifiers.train import Calibration, TextExample, choose_thresholds, combined, corpus_examples, example_docs, fit_combiner, fit_textcat, out_of_fold_scores, scores  # noqa: E402
 
@@ -80,7 +81,7 @@ def cache_fold(corpus: Corpus, held: str) -> dict:
 def refit_fold(corpus: Corpus, record: dict, docs: dict[str, Doc], dev_docs: list[Doc]) -> tuple[dict[str, float], list[tuple[str, TextExample, dict[str, float]]], Calibration]:
     """Thresholds and combined held scores of a cached fold, with the cues and features as they now are."""
     ids, training, held_rows = corpus.fold(record["fold"])
-    if ids != record["training"]:
+    if ids != record["training"] or any(i not in record["held"] for i, _ in held_rows):
         raise SystemExit(f"fold {record['fold']}: the corpus has changed since it was cached; run cache again")
     weights, calibration = fit_combiner(training, [docs[i] for i in ids], record["oof"], corpus.dev, dev_docs, record["dev"])
     held = combined(weights, [docs[i] for i, _ in held_rows], [record["held"][i] for i, _ in held_rows])
@@ -95,11 +96,17 @@ def cue_docs(corpus: Corpus) -> tuple[dict[str, Doc], list[Doc]]:
     return docs, list(example_docs(nlp, corpus.dev))
 
 
-def counts(rows: list[tuple[str, TextExample, dict[str, float]]], label: str, threshold: float) -> BinaryCounts:
+def counts(rows: list[tuple[str, TextExample, dict[str, float]]], label: str, threshold: float, docs: dict[str, Doc]) -> BinaryCounts:
+    """The detector's decisions: for an interest, a message with no stake to quote must clear ``UNCUED_MARGIN`` more."""
     c = BinaryCounts()
-    for _, e, s in rows:
-        if label in e.training_cats():  # as the detector: a resident's interest is never asked about
-            c.add(s[label] >= threshold, bool(e.cats[label]))
+    for i, e, s in rows:
+        if label not in e.training_cats():  # as the detector: a resident's interest is never asked about
+            continue
+        if label == "personal_interest":
+            predicted = clears_interest_bar(s[label], threshold, quotes_a_stake(docs[i], e.signed > 0, e.business))
+        else:
+            predicted = s[label] >= threshold
+        c.add(predicted, bool(e.cats[label]))
     return c
 
 
@@ -130,7 +137,7 @@ def refit(folder: Path, label: str, scores_out: Path | None) -> None:
             by_council = {record["fold"]: held}
         kind = HOLDOUT if record["fold"] == HOLDOUT else "loco"
         for council, rows in sorted(by_council.items()):
-            c = counts(rows, label, thresholds[label])
+            c = counts(rows, label, thresholds[label], docs)
             totals[kind] += c
             print(f"{kind:8s} {council:14s} {_line(c)}  (threshold {thresholds[label]:.4f})")
         if scores_out and record["fold"] != HOLDOUT:

@@ -27,7 +27,8 @@ sys.path.insert(0, str(ROOT))
 from classifiers.corpus import find_corpora, load_corpus  # noqa: E402
 from classifiers.metrics import BinaryCounts  # noqa: E402
 from classifiers.nlp import TEXT_LABELS  # noqa: E402
-from classifiers.train import Calibration, TextExample, choose_thresholds, combined_scores, corpus_examples, fit, text_example  # noqa: E402
+from classifiers.text import clears_interest_bar, quotes_a_stake  # noqa: E402
+from classifiers.train import Calibration, TextExample, choose_thresholds, combined, corpus_examples, example_docs, fit, text_example  # noqa: E402
 
 LABEL = "personal_interest"
 
@@ -73,12 +74,13 @@ def main(names: list[str], scores_out: Path | None = None, also_train: list[Path
         nlp, weights, calibration = fit(fold_training(per, held, also), dev)
         thresholds = choose_thresholds(calibration)
         rows = per[held]
-        scores = combined_scores(nlp, weights, [e for _, e in rows])
+        docs = list(example_docs(nlp, [e for _, e in rows]))
+        scores = combined(weights, docs, [doc.cats for doc in docs])
         if scores_out:
             write_fold_scores(scores_out, held, thresholds, scores, [e for _, e in rows], calibration)
         c = BinaryCounts()
-        for (name, e), s in zip(rows, scores):
-            predicted = e.member and s[LABEL] >= thresholds[LABEL]
+        for (name, e), s, doc in zip(rows, scores, docs):
+            predicted = e.member and clears_interest_bar(s[LABEL], thresholds[LABEL], quotes_a_stake(doc, e.signed > 0, e.business))
             gold = bool(e.cats[LABEL])
             c.add(predicted, gold)
             if predicted != gold:

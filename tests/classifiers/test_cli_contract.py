@@ -45,7 +45,7 @@ def test_evaluate_json_reports_per_label_metrics() -> None:
 def test_classifiers_and_rules_are_listed_with_descriptions() -> None:
     listed = run("classifiers", "list")
     assert listed.returncode == 0
-    for name in ("mq.third_party_cc.v1", "mq.sender.v1", "mq.enquiry.v1", "mq.personal_interest.v1", "mq.complaint.v1", "mq_cues_v1", "mq_lookup_lemmatizer_v1"):
+    for name in ("mq.third_party_cc.v1", "mq.sender.v1", "mq.enquiry.v1", "mq.personal_interest.v2", "mq.complaint.v1", "mq_cues_v1", "mq_lookup_lemmatizer_v1"):
         assert name in listed.stdout
     # The classifier's architecture as the shipped model's config names it.
     assert "(mq.TextCatBOW.v2)" in listed.stdout

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from classifiers.train import choose_thresholds, combined_scores, fit
+from classifiers.nlp import blank_pipeline
+from classifiers.train import choose_thresholds, combined_scores, example_docs, fit
 from tests.conftest import load_script
 
 lab = load_script("combiner_lab")
@@ -59,5 +60,19 @@ def test_counts_skip_the_messages_a_label_does_not_ask_about() -> None:
     resident = TextExample("b", {"enquiry": 1.0, "personal_interest": 1.0, "complaint": 0.0}, member=False)
     rows = [("x/1", member, {"personal_interest": 0.9}), ("x/2", resident, {"personal_interest": 0.1}),
             ("x/3", member, {"personal_interest": 0.2})]
-    c = lab.counts(rows, "personal_interest", 0.5)
+    docs = {i: doc for i, doc in zip(("x/1", "x/2", "x/3"), example_docs(blank_pipeline(), [e for _, e, _ in rows]))}
+    c = lab.counts(rows, "personal_interest", 0.5, docs)
     assert (c.tp, c.fp, c.fn, c.tn) == (1, 0, 1, 0)
+
+
+def test_counts_decide_interests_as_the_detector_does() -> None:
+    from classifiers.text import UNCUED_MARGIN
+    from classifiers.train import TextExample
+
+    cats = {"enquiry": 1.0, "personal_interest": 1.0, "complaint": 0.0}
+    uncued, cued = TextExample("Where are we with the towpath?", cats), TextExample("My son moors his boat by the towpath.", cats)
+    score = {"personal_interest": 0.5 + UNCUED_MARGIN / 2}  # over the threshold, under it plus the margin
+    rows = [("x/1", uncued, score), ("x/2", cued, score)]
+    docs = dict(zip(("x/1", "x/2"), example_docs(blank_pipeline(), [uncued, cued])))
+    c = lab.counts(rows, "personal_interest", 0.5, docs)
+    assert (c.tp, c.fn) == (1, 1)

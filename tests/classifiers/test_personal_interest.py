@@ -1,4 +1,4 @@
-"""``mq.personal_interest.v1``: declared vs revealed; other senses of interest are not interests."""
+"""``mq.personal_interest.v2``: declared vs revealed; other senses of interest are not interests."""
 
 from __future__ import annotations
 
@@ -223,3 +223,19 @@ def test_a_finding_says_whether_a_stake_was_quoted(blank: Detectors) -> None:
     assert topical.value and topical.details["stake_quoted"] is False and topical.evidence[0].detail == "classifier"
     staked = found("My husband runs one of the stalls. Which licences do they need for the Christmas market?")
     assert staked.value and staked.details["stake_quoted"] is True
+
+
+def test_with_no_stake_to_quote_the_classifier_alone_must_clear_the_margin(blank: Detectors) -> None:
+    from classifiers.text import UNCUED_MARGIN, InterestDetector
+
+    detect = InterestDetector()
+    uncued = msg("Where are we with the towpath resurfacing between Lock 9 and the basin? Boaters keep asking me.")
+    uncued_doc = blank.classify(uncued).doc
+    under = detect(uncued, uncued_doc, {"personal_interest": 0.44 + UNCUED_MARGIN - 0.01}, 0.44)
+    assert under.value is False and "no stake to quote" in under.details["reason"]
+    over = detect(uncued, uncued_doc, {"personal_interest": 0.44 + UNCUED_MARGIN + 0.01}, 0.44)
+    assert over.value is True and over.evidence[0].detail == "classifier"
+    # A quoted stake needs only the threshold itself.
+    cued = msg("My daughter rents one of the boats moored by Lock 9. Where are we with the towpath resurfacing?")
+    at_threshold = detect(cued, blank.classify(cued).doc, {"personal_interest": 0.45}, 0.44)
+    assert at_threshold.value is True and at_threshold.details["stake_quoted"] is True
