@@ -6,7 +6,6 @@ from pathlib import Path
 
 from bot.classify_files import FileClassifier
 from bot.state import MessageState
-from classifiers.combine import BUSINESS_KEY, SIGNED_KEY
 from classifiers.corpus import find_corpora, load_corpus
 from classifiers.findings import LABELS
 from classifiers.metrics import BinaryCounts, Report
@@ -39,8 +38,9 @@ def evaluate(root: Path, detectors: Detectors | None = None, config_path: Path |
                 report.complaint_about.add(ok)
                 if not ok and "complaint" not in wrong_labels:
                     wrong_labels.append("complaint_about")
-            for label in TEXT_LABELS:
-                scored[label].append((bar_score(state, label), bool(gold[label])))
+            if suggest_thresholds:
+                for label in TEXT_LABELS:
+                    scored[label].append((bar_score(state, label), bool(gold[label])))
             report.sender_facts.add(state.flag("sender_is_member") == bool(gold["sender_is_member"]) and state.flag("personal_address") == bool(gold["personal_address"]))
             if gold.get("due"):
                 predicted_due = state.deadline.due.isoformat() if state.deadline else None
@@ -69,6 +69,4 @@ def bar_score(state: MessageState, label: str) -> float:
     score = state.findings[label].score
     if label != "personal_interest" or state.doc is None:
         return score
-    user = state.doc.user_data
-    quoted = quotes_a_stake(state.doc, bool(user.get(SIGNED_KEY, 0.0)), bool(user.get(BUSINESS_KEY)))
-    return score if quoted else score - UNCUED_MARGIN
+    return score if quotes_a_stake(state.doc) else score - UNCUED_MARGIN

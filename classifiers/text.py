@@ -16,7 +16,7 @@ from spacy.tokens import Doc
 from bot.directory import Directory, Officer
 from bot.message import Message
 from classifiers.hits import cue_hits, doc_lower, doc_text, has_sentences
-from classifiers.combine import BUSINESS_KEY, declared_cues, revealed_cues, role_cues
+from classifiers.combine import BUSINESS_KEY, SIGNED_KEY, declared_cues, revealed_cues, role_cues
 from classifiers.findings import STAKE_QUOTED, Evidence, Finding
 from classifiers.gated import gated
 from classifiers.kernels import KERNELS
@@ -202,12 +202,14 @@ def clears_interest_bar(score: float, threshold: float, stake_quoted: bool) -> b
     return score >= (threshold if stake_quoted else threshold + UNCUED_MARGIN)
 
 
-def quotes_a_stake(doc: Doc, signed: bool, business: bool) -> bool:
+def quotes_a_stake(doc: Doc) -> bool:
     """Whether the interest detector would have a stake to quote: a declaration, a family,
-    home, work or club cue, a signed post or address, or a business address. For the
-    scripts that count decisions from saved scores (scripts/leave_one_council_out.py)."""
+    home, work or club cue, a signed post or address, or a business address (the last two
+    as the classify stage and training record them on the Doc). For the tools that count
+    decisions from saved scores (scripts/leave_one_council_out.py, ``evaluate
+    --suggest-thresholds``)."""
     declared, revealed = InterestDetector.cues(doc)
-    return bool(declared or revealed or signed or business)
+    return bool(declared or revealed or doc.user_data.get(SIGNED_KEY) or doc.user_data.get(BUSINESS_KEY))
 
 
 @detector(INTEREST, "Personal interest declared ('I must declare an interest') or revealed but undeclared (my house, my son's application, our Connor's tenancy, the club I chair, "

@@ -103,7 +103,7 @@ def counts(rows: list[tuple[str, TextExample, dict[str, float]]], label: str, th
         if label not in e.training_cats():  # as the detector: a resident's interest is never asked about
             continue
         if label == "personal_interest":
-            predicted = clears_interest_bar(s[label], threshold, quotes_a_stake(docs[i], e.signed > 0, e.business))
+            predicted = clears_interest_bar(s[label], threshold, quotes_a_stake(docs[i]))
         else:
             predicted = s[label] >= threshold
         c.add(predicted, bool(e.cats[label]))

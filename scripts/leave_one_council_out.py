@@ -80,7 +80,7 @@ def main(names: list[str], scores_out: Path | None = None, also_train: list[Path
             write_fold_scores(scores_out, held, thresholds, scores, [e for _, e in rows], calibration)
         c = BinaryCounts()
         for (name, e), s, doc in zip(rows, scores, docs):
-            predicted = e.member and clears_interest_bar(s[LABEL], thresholds[LABEL], quotes_a_stake(doc, e.signed > 0, e.business))
+            predicted = e.member and clears_interest_bar(s[LABEL], thresholds[LABEL], quotes_a_stake(doc))
             gold = bool(e.cats[LABEL])
             c.add(predicted, gold)
             if predicted != gold:
