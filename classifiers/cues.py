@@ -150,6 +150,26 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["visiting", "visit", "see", "seeing", "staying"]}}, {"LOWER": "with", "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["up", "down", "over", "out", "back"]}, "OP": "?"}, {"LOWER": "in"}, {"OP": "{1,6}"}, {"LOWER": {"IN": ["same", "similar", "exactly"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "late"}, {"LOWER": {"IN": KIN}}],
+        # A relative as the source of what the writer knows, not a party to the matter: "I
+        # only know what knotweed looks like because my brother-in-law had it", "I know a
+        # bit about this because my mammy was in a wheelchair".
+        [{"LOWER": {"IN": ["know", "knew", "learned", "learnt", "understand"]}}, {"OP": "{0,6}"}, {"LOWER": {"IN": ["because", "since", "through", "from"]}},
+         {"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": ["own", "elderly", "eldest", "youngest"]}, "OP": "?"}, {"LOWER": {"IN": KIN}}],
+        # Family habits of years ago: "my mum used to drag me there when I was 10", "I used
+        # to bring my kids down every day when they were wee".
+        [{"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": "used"}, {"LOWER": "to"}],
+        [{"LOWER": "used"}, {"LOWER": "to"}, {"OP": "{0,2}"}, {"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}],
+        # A relative who has died ("my mammy ... for the last six years of her life, God rest
+        # her"), or whose illness is why the reply is late ("my father has been in Ysbyty Cwm
+        # Dyfnant since March", "my sister in Oban had her hip done and I went up to look
+        # after her").
+        [{"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}, {"OP": "{0,15}"}, {"LOWER": "god"}, {"LOWER": {"IN": ["rest", "bless"]}}],
+        [{"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["died", "passed"]}}],
+        [{"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}, {"OP": "{0,4}"},
+         {"LOWER": {"IN": ["hospital", "ysbyty", "infirmary", "hip", "knee", "operation", "surgery", "stroke", "cataract", "cataracts", "chemo", "unwell", "poorly"]}}],
+        [{"LOWER": {"IN": ["look", "looking", "looked", "care", "caring", "cared"]}}, {"LOWER": {"IN": ["after", "for"]}}, {"LOWER": {"IN": ["my", "our", "me"]}}, {"LOWER": {"IN": KIN}}],
+        # A visit, the other way round from "visiting my sister": "I had our grandson staying".
+        [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["staying", "stopping", "visiting", "stayed", "visited"]}}],
     ],
     "interest_denied": [
         # The narrow, unambiguous forms: "no connection with the applicant", "nothing to
@@ -164,6 +184,8 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["nobody", "no-one", "noone", "none", "neither", "nor"]}}, {"LOWER": {"IN": ["in", "of", "i", ",", "me", "myself", "from"]}, "OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
         [{"LOWER": "no"}, {"LOWER": "one"}, {"LOWER": {"IN": ["in", "of", "from"]}}, {"LOWER": {"IN": ["my", "our"]}}],
         [{"LOWER": "not"}, {"LOWER": {"IN": ["related", "connected", "involved", "linked"]}}],
+        # "I raise that not because my street is involved (it isn't)".
+        [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": "because"}, {"LOWER": {"IN": ["my", "our", "i", "we"]}}],
         [{"LOWER": {"IN": ["not", "n't"]}}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["land", "business", "property", "family", "house", "field", "site", "company", "club", "application"]}}],
         [{"LOWER": {"IN": ["n't", "not"]}}, {"LOWER": {"IN": ["have", "hold"]}}, {"LOWER": {"IN": ["any", "an", "a"]}}, {"OP": "?"}, {"LOWER": {"IN": ["interest", "interests", "connection", "stake", "involvement"]}}],
         # Where the writer's own place is, said to rule it out: "my street isn't in it",

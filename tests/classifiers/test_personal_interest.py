@@ -155,6 +155,26 @@ def test_family_in_an_aside_is_not_a_stake(blank: Detectors) -> None:
         assert _cue_counts(blank, text)["kin"] == 1, text
 
 
+def test_family_as_a_source_of_knowledge_a_memory_or_a_reason_for_delay_is_not_a_stake(blank: Detectors) -> None:
+    for text in ("I only know the drill because my stepdad had the same letter last spring. Is the survey compulsory?",
+                 "My nan used to take me to that library every Saturday. Is it really closing?",
+                 "I used to push my twins round that park in a double buggy. Why is the gate locked?",
+                 "My grandad loved that bandstand, God rest him, and he'd have hated the fencing. Who owns it now?",
+                 "Apologies for the silence: my husband has been in the infirmary since Tuesday. Has the skip gone?",
+                 "I've been looking after my mother all week. Did the gritting rota change?",
+                 "We had our granddaughter staying over half-term. When does the pool reopen?"):
+        assert _cue_counts(blank, text)["kin"] == 0, text
+    # A relative with a stake now, in the same words, still counts.
+    for text in ("My stepdad has the lease on the kiosk. When is it up for renewal?",
+                 "My nan lives on Corve Street. Is the bus stop moving?"):
+        assert _cue_counts(blank, text)["kin"] == 1, text
+
+
+def test_a_stake_named_only_to_say_it_is_not_the_reason_is_a_denial(blank: Detectors) -> None:
+    assert _cue_counts(blank, "I ask not because my road is affected but because the crescent is dark. Can the lamps be fixed?")["own"] == 0
+    assert _cue_counts(blank, "I ask because my road is affected. Can the lamps be fixed?")["own"] == 1
+
+
 def test_the_compiled_combiner_drops_asides_as_the_reference_does(shipped: Detectors) -> None:
     from classifiers import combine
     from classifiers.kernels import KERNELS
