@@ -32,7 +32,7 @@ OWNED = ["house", "home", "property", "garden", "land", "field", "fields", "driv
          "flats", "close", "door", "doorstep", "street", "road", "lane", "cars", "car", "lorries", "tenants", "plot", "barn", "paddock",
          "kitchen", "landing", "windows", "window", "roof", "wall", "walls", "fence", "hedge", "garage", "boat", "mooring", "van",
          "catch", "chippy", "cattle", "sheep", "herd", "livestock", "gate", "drains", "cellar", "cellars", "yard", "orchard",
-         "caravan", "chalet", "tearoom", "bakery", "kennels", "stables", "nursery", "lorry", "trailer", "tractor", "quarry"]
+         "caravan", "chalet", "tearoom", "bakery", "kennels", "stables", "nursery", "lorry", "trailer", "tractor", "quarry", "step", "steps"]
 ROLES = ["chair", "chairman", "chairwoman", "chairperson", "secretary", "treasurer", "trustee", "director", "president",
          "member", "governor", "volunteer", "partner", "shareholder", "owner", "landlord", "employee", "patron", "founder",
          "steward", "elder", "warden", "churchwarden", "vice-chair", "vice", "coach", "captain", "manager", "organiser", "organizer"]
@@ -97,6 +97,10 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"LOWER": {"IN": KIN}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["'s", "’s"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["works", "worked", "runs", "owns", "is", "has", "lives", "farms", "chairs", "sits", "applied", "rents", "was"]}}],
+        # A spouse named as people say it: "the wife has the café", "Herself has the coffee
+        # unit at No. 4" (Irish English).
+        [{"LOWER": "the"}, {"LOWER": {"IN": ["wife", "missus", "mrs", "husband", "hubby"]}}, {"LOWER": {"IN": ["has", "runs", "owns", "works", "lives", "rents", "farms", "applied"]}}],
+        [{"LOWER": {"IN": ["herself", "himself"]}, "IS_SENT_START": True}, {"LOWER": {"IN": ["has", "runs", "owns", "works", "lives", "rents", "farms", "applied"]}}],
     ],
     "interest_own": [
         # "me van", "me house": the dialect possessive (as "me sister" in interest_kin).
@@ -120,6 +124,14 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         # "The Long Meadow next door is mine", "mine was one of the boats moved".
         [{"LOWER": {"IN": ["is", "was", "are", "were", "'s", "’s"]}}, {"LOWER": "mine"}],
         [{"LOWER": "mine"}, {"LOWER": {"IN": ["was", "is", "too", "included", "among"]}}],
+        # One of those affected, said of oneself: "we're a two-car household on Shuttle Row",
+        # "as someone who's been letting rooms on St Audrey's Road", "14 of us working there".
+        [{"LOWER": {"IN": ["we", "i"]}}, {"LOWER": {"IN": ["'re", "’re", "are", "'m", "’m", "am"]}}, {"LOWER": {"IN": ["a", "an", "one"]}}, {"OP": "{0,3}"},
+         {"LOWER": {"IN": ["household", "households", "leaseholder", "leaseholders", "homeowner", "homeowners", "tenant", "tenants"]}}],
+        [{"LOWER": {"IN": ["someone", "somebody"]}}, {"LOWER": "who"}, {"LOWER": {"IN": ["'s", "’s", "has", "is"]}, "OP": "?"}, {"LOWER": "been", "OP": "?"},
+         {"LOWER": {"IN": ["letting", "renting", "running", "farming", "living", "lives", "owns", "runs", "farms", "lets", "rents", "works", "working"]}}],
+        [{"LOWER": "of"}, {"LOWER": "us"}, {"LOWER": {"IN": ["working", "employed"]}}],
+        [{"LOWER": "of"}, {"LOWER": "us"}, {"LOWER": "who"}, {"LOWER": {"IN": ["work", "worked", "trade", "live"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": ["employer", "employers", "landlord", "tenants", "tenant", "customers", "clients", "staff", "lorries", "vans"]}}],
     ],
     "interest_weak": [
@@ -250,6 +262,8 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
          {"LOWER": {"IN": ["treasurer", "secretary", "trustee", "chair", "chairman", "chairwoman", "governor", "president", "organiser", "organizer", "founder", "steward",
                            "churchwarden", "owner", "co-owner", "elder", "director", "proprietor", "licensee", "shareholder", "volunteer", "landlord", "tenant", "leaseholder"]}}],
         [{"LOWER": "which"}, {"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "run", "manage", "founded", "own", "belong", "lead", "organise", "organize", "coach"]}}],
+        # "I've told the other directors", "my fellow trustees": one of them.
+        [{"LOWER": {"IN": ["the", "my", "our"]}}, {"LOWER": {"IN": ["other", "fellow"]}}, {"LOWER": {"IN": ["directors", "trustees", "governors", "partners", "shareholders", "volunteers", "stallholders", "traders", "churchwardens"]}}],
         [{"LOWER": {"IN": ["i", "i'm", "i’m"]}}, {"LOWER": {"IN": ["am", "'m", "’m", "was", "have", "'ve"]}, "OP": "?"}, {"LOWER": {"IN": ["been", "also", "still", "currently", "now"]}, "OP": "*"},
          {"LOWER": {"IN": ["a", "an", "the"]}, "OP": "?"}, {"LOWER": {"IN": ROLES}}, {"LOWER": {"IN": ["of", "at", "for", "on", "with", "in"]}}],
         [{"LOWER": {"IN": ["i", "we"]}}, {"LOWER": {"IN": ["chair", "chairs", "run", "sit", "serve", "volunteer", "coach", "manage", "founded"]}}, {"OP": "{0,4}"}, {"LOWER": {"IN": BODIES}}],

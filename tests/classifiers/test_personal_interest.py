@@ -170,6 +170,31 @@ def test_family_as_a_source_of_knowledge_a_memory_or_a_reason_for_delay_is_not_a
         assert _cue_counts(blank, text)["kin"] == 1, text
 
 
+def test_a_stake_said_without_my_or_our(blank: Detectors) -> None:
+    for text, kind in (("We're a three-child household on Tanyard Row, so the permit cost hits us too. Is it per car?", "own"),
+                       ("Speaking as someone who has been renting out two flats on Quarry Hill, what does the licence cover?", "own"),
+                       ("There are nine of us working at the depot and only five spaces. Where will we park?", "own"),
+                       ("Our back step was under water by midnight. Who clears the gully?", "own"),
+                       ("I've promised the other trustees an answer by Friday. Is the hall free on the 12th?", "role"),
+                       ("The wife runs the tearoom by the lock. When do the moorings reopen?", "kin"),
+                       ("Herself has the flower stall on the Saturday market. Are pitch fees going up?", "kin")):
+        counts = _cue_counts(blank, text)
+        assert (counts["kin"] if kind == "kin" else counts["own"] if kind == "own" else len(_roles(blank, text))) >= 1, text
+    # The same words with nobody's stake in them.
+    for text in ("I'm asking because eight households on Tanyard Row have written to me. Is it per car?",
+                 "Herself is on nights this week, so I'm clearing the inbox. Who cuts the verge?",
+                 "Mine are grown and gone, but parents are asking: when does the consultation close?",
+                 "Many of us who care about the park have signed the petition. When is the decision?"):
+        counts = _cue_counts(blank, text)
+        assert counts["kin"] == 0 and counts["own"] == 0, text
+
+
+def _roles(detectors: Detectors, text: str) -> tuple[tuple[int, int], ...]:
+    from classifiers.combine import role_cues
+
+    return role_cues(detectors.classify(msg(text)).doc)
+
+
 def test_a_stake_named_only_to_say_it_is_not_the_reason_is_a_denial(blank: Detectors) -> None:
     assert _cue_counts(blank, "I ask not because my road is affected but because the crescent is dark. Can the lamps be fixed?")["own"] == 0
     assert _cue_counts(blank, "I ask because my road is affected. Can the lamps be fixed?")["own"] == 1
