@@ -416,8 +416,12 @@ def train(obj: Ctx, train_dir: Path, dev_dir: Path, out: Path | None, with_corre
         from classifiers.feedback import corrections_as_examples
         from bot.services import open_store
 
-        extra = corrections_as_examples(open_store(obj.config))
-        click.echo(f"{len(extra)} staff correction(s) added", err=True)
+        corrections = corrections_as_examples(open_store(obj.config))
+        extra = corrections.examples
+        click.echo(f"{len(extra)} corrected message(s) added", err=True)
+        if corrections.not_read:
+            click.echo(f"{corrections.not_read} corrected message(s) left out: automatic, bulk or officers' own mail, which the model never reads "
+                       "(its headers decided; see `mqtriage explain`)", err=True)
     click.echo("training…", err=True)
     nlp, thresholds, weights = fit(corpus_examples(train_dir) + extra, corpus_examples(dev_dir))
     target = out or MODEL_DIR

@@ -20,6 +20,7 @@ from bot.outgoing import clean_header
 from bot.parse import parse_message
 from bot.services import Services
 from bot.state import MessageState, PlannedAction
+from classifiers.findings import NOT_READ
 from rules.base import RuleContext
 from storage.models import Case, FindingRow, OutboxItem, SeenMessage
 from storage.store import case_ref, idempotency_key, jsonable
@@ -164,6 +165,8 @@ def labels_of(state: MessageState) -> dict[str, Any]:
     interest = state.findings.get("personal_interest")
     labels["signed_stake"] = interest.details.get("signed_stake", 0.0) if interest else 0.0  # and on this
     labels["preexisting"] = state.preexisting
+    enquiry = state.findings.get("enquiry")
+    labels["read_by_model"] = not (enquiry and enquiry.details.get(NOT_READ))  # staff corrections on unread mail do not train (classifiers/feedback.py)
     return labels
 
 

@@ -59,6 +59,11 @@ class Finding:
         }
 
 
+# Finding.details of the text findings of mail the model never read: automatic, bulk or an
+# officer's own, known from its headers (``Detectors.without_text``). A staff correction
+# on such mail says the headers misled the bot, which training the text classifier on it
+# would not change (``classifiers/feedback.py``).
+NOT_READ = "not_read"
 STAKE_QUOTED = "stake_quoted"  # Finding.details of a personal interest: a stake in the text (or signature, or sender) was quoted
 
 

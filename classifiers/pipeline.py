@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.directory import Directory, Member
 from bot.message import Message
 from classifiers import combine
-from classifiers.findings import Evidence, Finding
+from classifiers.findings import NOT_READ, Evidence, Finding
 from classifiers.doc_runner import DocRunner
 from classifiers.hits import keep_texts
 from classifiers.named_kin import mark_named_kin
@@ -116,8 +116,9 @@ class Detectors:
     def without_text(self, message: Message, gate: Evidence) -> Classification:
         """The findings for a message its headers or structure mark as automatic, bulk or an officer's own."""
         findings, member = self.header_findings(message)
-        reason = {"reason": f"not read: {gate.detail}"}
+        reason = {"reason": f"not read: {gate.detail}", NOT_READ: True}
         findings["enquiry"] = self.enquiry.machine_or_officer(gate)
+        findings["enquiry"].details[NOT_READ] = True
         findings["personal_interest"] = Finding("personal_interest", False, 0.0, self.interest.name, details=dict(reason))
         findings["complaint"] = Finding("complaint", False, 0.0, self.complaint.name, details=dict(reason))
         return Classification(findings=findings, member=member)

@@ -154,8 +154,10 @@ def test_label_correction_is_audited_and_becomes_training_data(admin, site: Site
         assert case.flags["personal_interest"] is True
         assert s.get(SeenMessage, message.id).labels["personal_interest"] is False  # the bot's decision stays on record
 
-    examples = corrections_as_examples(site.store)
-    assert len(examples) == 1
+    corrections = corrections_as_examples(site.store)
+    examples = corrections.examples
+    assert len(examples) == 1 and corrections.not_read == 0
+    assert message.labels["read_by_model"] is True
     assert examples[0].text == message.excerpt
     assert examples[0].cats["personal_interest"] == 1.0 and examples[0].cats["enquiry"] == 1.0
     # The council address is neither webmail nor a business: the combiner's business feature stays off.
