@@ -106,10 +106,16 @@ class Detectors:
 
     def header_findings(self, message: Message) -> tuple[dict[str, Finding], Member | None]:
         is_member, personal, member = self.sender(message, self.directory)
+        # The sender's own addresses: From, and the roster address of the member it matched
+        # (by address, display name or sign-off), so a member copying their council address
+        # from webmail is not a third party, without looking them up a second time.
+        own = {message.sender.email} if message.sender else set()
+        if member is not None:
+            own.add(member.email)
         findings = {
             "sender_is_member": is_member,
             "personal_address": personal,
-            "third_party_cc": self.third_party(message, self.directory, is_member.value),
+            "third_party_cc": self.third_party(message, self.directory, is_member.value, own),
         }
         return findings, member
 

@@ -52,8 +52,11 @@ def make_third_party_detector() -> "ThirdPartyDetector":
 class ThirdPartyDetector:
     name = NAME
 
-    def __call__(self, message: Message, directory: Directory, sender_is_member: bool) -> Finding:
-        own = sender_addresses(message, directory)
+    def __call__(self, message: Message, directory: Directory, sender_is_member: bool, own: set[str] | None = None) -> Finding:
+        """``own``: the sender's own addresses, when the caller already knows them (the
+        classify stage does, from the sender detector's match); else worked out here."""
+        if own is None:
+            own = sender_addresses(message, directory)
         extra: list[dict[str, str]] = []
         evidence: list[Evidence] = []
         seen: set[str] = set()
