@@ -141,33 +141,35 @@ def test_a_great_grandparent_is_family_history_not_a_stake(blank: Detectors) -> 
     assert _cue_counts(blank, "My great-grandson starts at the school in September. Is the crossing staffed?")["kin"] == 1
 
 
-def test_family_in_an_aside_is_not_a_stake(blank: Detectors) -> None:
-    for text in ("I was over at my cousin's wedding from Friday, hence the delay. Is the bridge open again?",
-                 "We had our grandson's fifth birthday today. When will the bins be emptied?",
-                 "My husband says I'm obsessed with potholes. Can the one on Mill Lane be filled?",
-                 "I went to see my brother, who's not been well. Has the hedge been cut?",
-                 "My sister up in Cumbria went through the same with her carer. Who do families ring?",
-                 "My late father was a postman out of that depot. Is it closing?"):
-        assert _cue_counts(blank, text)["kin"] == 0, text
-    # The same family words where the relative has the stake still count.
-    for text in ("My brother farms the land next to the depot. Is it closing?",
-                 "My sister has applied for the tenancy at the depot. When will she hear?"):
-        assert _cue_counts(blank, text)["kin"] == 1, text
+@pytest.mark.parametrize("text", [
+    # Asides: a wedding or a birthday, what a husband says, a visit, a relative elsewhere, one who has died.
+    "I was over at my cousin's wedding from Friday, hence the delay. Is the bridge open again?",
+    "We had our grandson's fifth birthday today. When will the bins be emptied?",
+    "My husband says I'm obsessed with potholes. Can the one on Mill Lane be filled?",
+    "I went to see my brother, who's not been well. Has the hedge been cut?",
+    "My sister up in Cumbria went through the same with her carer. Who do families ring?",
+    "My late father was a postman out of that depot. Is it closing?",
+    # A relative as the source of what the writer knows, a memory, a reason for a late reply, a visitor.
+    "I only know the drill because my stepdad had the same letter last spring. Is the survey compulsory?",
+    "My nan used to take me to that library every Saturday. Is it really closing?",
+    "I used to push my twins round that park in a double buggy. Why is the gate locked?",
+    "My grandad loved that bandstand, God rest him, and he'd have hated the fencing. Who owns it now?",
+    "Apologies for the silence: my husband has been in the infirmary since Tuesday. Has the skip gone?",
+    "I've been looking after my mother all week. Did the gritting rota change?",
+    "We had our granddaughter staying over half-term. When does the pool reopen?",
+])
+def test_family_in_an_aside_is_not_a_stake(blank: Detectors, text: str) -> None:
+    assert _cue_counts(blank, text)["kin"] == 0
 
 
-def test_family_as_a_source_of_knowledge_a_memory_or_a_reason_for_delay_is_not_a_stake(blank: Detectors) -> None:
-    for text in ("I only know the drill because my stepdad had the same letter last spring. Is the survey compulsory?",
-                 "My nan used to take me to that library every Saturday. Is it really closing?",
-                 "I used to push my twins round that park in a double buggy. Why is the gate locked?",
-                 "My grandad loved that bandstand, God rest him, and he'd have hated the fencing. Who owns it now?",
-                 "Apologies for the silence: my husband has been in the infirmary since Tuesday. Has the skip gone?",
-                 "I've been looking after my mother all week. Did the gritting rota change?",
-                 "We had our granddaughter staying over half-term. When does the pool reopen?"):
-        assert _cue_counts(blank, text)["kin"] == 0, text
-    # A relative with a stake now, in the same words, still counts.
-    for text in ("My stepdad has the lease on the kiosk. When is it up for renewal?",
-                 "My nan lives on Corve Street. Is the bus stop moving?"):
-        assert _cue_counts(blank, text)["kin"] == 1, text
+@pytest.mark.parametrize("text", [
+    "My brother farms the land next to the depot. Is it closing?",
+    "My sister has applied for the tenancy at the depot. When will she hear?",
+    "My stepdad has the lease on the kiosk. When is it up for renewal?",
+    "My nan lives on Corve Street. Is the bus stop moving?",
+])
+def test_the_same_family_words_with_a_stake_still_count(blank: Detectors, text: str) -> None:
+    assert _cue_counts(blank, text)["kin"] == 1
 
 
 def test_a_stake_said_without_my_or_our(blank: Detectors) -> None:
