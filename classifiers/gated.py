@@ -7,9 +7,11 @@ match of such a pattern contains one of a few fixed words (``needles``); ``in`` 
 out that none is present in well under a microsecond (``classifiers/needles.py``
 looks for all of them in one pass).
 
-When every alternative of the pattern begins with one of the needles
-(``starts_at_needle``), no match can start before the first needle in the text, so
-the search starts there instead of at the beginning.
+When every match has a needle that starts at most ``within`` characters after the
+match itself starts (0: every alternative begins with one), no match can start more
+than ``within`` characters before the first needle in the text, so the search starts
+there instead of at the beginning: the engine's slow scan covers the text from the
+first needle on, not all of it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from classifiers.needles import Needles
 class GatedPattern:
     pattern: re.Pattern[str]
     needles: tuple[str, ...]  # lower case; every match contains at least one
-    starts_at_needle: bool = False  # every match also *begins* with one of them
+    within: int | None = None  # every match has a needle starting at most this many characters into it (0: begins with one)
     _found: Needles = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -36,10 +38,10 @@ class GatedPattern:
 
     def search(self, lowered: str) -> re.Match[str] | None:
         """The first match in lower-cased text (the needles are looked for as they are)."""
-        if self.starts_at_needle:
+        if self.within is not None:
             # ``pos`` is not a slice: \b and look-behinds still see the character before it.
             start = self._found.earliest(lowered)
-            return self.pattern.search(lowered, start) if start >= 0 else None
+            return self.pattern.search(lowered, max(0, start - self.within)) if start >= 0 else None
         return self.pattern.search(lowered) if self.may_match(lowered) else None
 
     def search_text(self, text: str, lowered: str | None = None) -> re.Match[str] | None:
@@ -53,5 +55,5 @@ class GatedPattern:
         return re.compile(self.pattern.pattern, re.I).search(text) if self.may_match(lowered) else None
 
 
-def gated(pattern: str, *needles: str, starts_at_needle: bool = False) -> GatedPattern:
-    return GatedPattern(re.compile(pattern), needles, starts_at_needle)
+def gated(pattern: str, *needles: str, within: int | None = None) -> GatedPattern:
+    return GatedPattern(re.compile(pattern), needles, within)

@@ -18,9 +18,12 @@ NAME = "mq.third_party_cc.v1"
 # "I've copied in the resident" (lower case: searched case-insensitively by GatedPattern).
 # The needles are the verbs themselves: "cc" alone is in "account" and "accept", which
 # sent nearly every cc'd message through the regex's slow scan for nothing.
+# The spaces are bounded so that the verb is at most 26 characters into a match ("i have",
+# 8 spaces, "also", 8 spaces): the search starts that far before the first verb instead
+# of scanning the whole message, most of which has none ("included" is a common word).
 _COPIED = gated(
-    r"\b(i('ve| have)?|i am|i'm|have)\s+(also\s+)?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}",
-    "copied", "copying", "cc'd", "ccd", "cc-ed", "cced", "included",
+    r"\b(i('ve| have)?|i am|i'm|have)\s{1,8}(also\s{1,8})?(copied|cc'?d|cc-?ed|included|copying)\b[^.\n]{0,80}",
+    "copied", "copying", "cc'd", "ccd", "cc-ed", "cced", "included", within=26,
 )
 
 

@@ -36,11 +36,12 @@ _NON_ENQUIRY_SUBJECT = re.compile(
 )
 _ROBOT_LOCAL = re.compile(r"^(no-?reply|do-?not-?reply|mailer-daemon|postmaster)$", re.I)
 _CE_TITLE = gated(r"\b(chief executive|head of paid service|ceo|prif weithredwr)\b", "chief executive", "head of paid service", "ceo", "prif weithredwr",
-                  starts_at_needle=True)
+                  within=0)
+# Every alternative holds a needle at most 10 characters in ("assistant chief executive").
 _CHIEF_TITLE = gated(
     r"\b(director|monitoring officer|section 151|s\.? ?151|chief finance officer|chief financial officer|"
     r"deputy chief executive|assistant chief executive|executive director|strategic director|corporate director)\b",
-    "director", "monitoring officer", "151", "chief financ", "chief executive",
+    "director", "monitoring officer", "151", "chief financ", "chief executive", within=10,
 )
 _AN_OFFICER = gated(
     r"\b(your|the|this|that|one of your|an?|named)\s+([\w-]+\s+){0,2}(officer|caseworker|case officer|planner|inspector|"
@@ -51,7 +52,7 @@ _CONDUCT = gated(
     r"\b(rude|dismissive|unprofessional|conduct|behaviour|behavior|attitude|manner|tone|incompetent|hung up|shouted|"
     r"patronis|condescend|lied|refused|handling of|promised|promises)\w*",
     "rude", "dismissive", "unprofessional", "conduct", "behavio", "attitude", "manner", "tone", "incompetent", "hung up", "shouted",
-    "patronis", "condescend", "lied", "refused", "handling of", "promise", starts_at_needle=True,
+    "patronis", "condescend", "lied", "refused", "handling of", "promise", within=0,
 )
 # Where a sentence ends: terminal punctuation (and any closing quote or bracket) before
 # whitespace, a blank line, or a line break before a bullet or a quoted line. Written

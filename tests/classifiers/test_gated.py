@@ -62,17 +62,38 @@ def test_search_text_is_case_insensitive_and_its_offsets_are_the_texts() -> None
 
 
 def test_a_search_from_the_first_needle_still_sees_the_character_before_it() -> None:
-    p = gated(r"\b(tone|rude)\w*", "tone", "rude", starts_at_needle=True)
+    p = gated(r"\b(tone|rude)\w*", "tone", "rude", within=0)
     hit = p.search("the stone was rude, the tone worse")  # "tone" in "stone" is not a word start
     assert hit is not None and hit.group(0) == "rude"
     assert p.search("stones and atoned") is None
     assert p.search("tone").span() == (0, 4)  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("name", [name for name, p in PATTERNS.items() if p.starts_at_needle])
+@pytest.mark.parametrize("name", [name for name, p in PATTERNS.items() if p.within == 0])
 def test_patterns_searched_from_a_needle_begin_every_alternative_with_one(name: str) -> None:
     source = PATTERNS[name].pattern.pattern
     assert source.startswith(r"\b(")
     alternatives = source[3 : source.index(")")].split("|")
     for alternative in alternatives:
         assert any(alternative.startswith(n) for n in PATTERNS[name].needles), (name, alternative)
+
+
+def test_a_search_from_before_the_first_needle_finds_a_match_that_starts_before_it() -> None:
+    # The needle ("copied") is 12 characters into the match: a search from the needle
+    # itself would miss "i have also copied", so it starts ``within`` characters earlier.
+    p = gated(r"\bi have\s{1,8}(also\s{1,8})?copied in\b", "copied", within=26)
+    far = "nothing here. " * 200 + "i have also copied in the clerk."
+    assert p.search(far).span() == p.pattern.search(far).span()  # type: ignore[union-attr]
+    assert p.search("copied in, but by whom?") is None
+    assert p.search("i have copied in").span() == (0, 16)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", [name for name, p in PATTERNS.items() if p.within])
+def test_patterns_searched_from_before_a_needle_find_what_the_bare_pattern_finds_after_long_text(name: str) -> None:
+    # Every phrase of the coverage test above, placed after 3,000 characters with no needle.
+    p = PATTERNS[name]
+    for phrase in ("i've copied in the resident", "i have also cced the clerk", "have included the parish", "the s151 officer",
+                   "section 151", "our strategic director", "the assistant chief executive"):
+        text = "the bins were late again. " * 120 + phrase
+        bare = p.pattern.search(text)
+        assert (p.search(text) and p.search(text).span()) == (bare and bare.span()), (name, phrase)  # type: ignore[union-attr]
