@@ -7,8 +7,10 @@ later (an interim reply, a holding reply) records its estimate instead; whether 
 stops the clock is the deadline profile's ``interim_stops_clock``. A new message from
 the member in an answered thread reopens the case (``bot.pipeline._continue_case``).
 
-Sent mail is read with the optional ``Mailbox.fetch_sent(cursor, limit)``; a backend
-without it simply has no case clock yet.
+Sent mail is read with the optional ``Mailbox.fetch_sent(cursor, limit, since=...)``; a
+backend without it simply has no case clock yet. ``since`` is when the bot was first
+enabled on the mailbox, less a day: older sent mail is skipped by every backend, before
+it is downloaded where the protocol allows.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,6 +88,24 @@ def _estimate(text: str, sent_local: datetime, calendar: WorkingCalendar) -> dat
     return max(candidates) if candidates else None
 
 
+# Sent mail from before the bot was first enabled can answer no case: cases open only for
+# mail received since then (pre-existing mail is recorded, never acted on), and a reply
+# leaves after the message it answers. So the backends skip it, and the first sync of a
+# mailbox with years of Sent Items reads days, not years. A day's grace for clocks.
+SENT_GRACE = timedelta(days=1)
+
+
+def sent_since(services: Services) -> datetime | None:
+    """The oldest sent mail worth reading: a day before the mailbox was first polled (None before that)."""
+    from bot.runner import ENABLED_AT  # recorded by the runner on the first poll (imported here: the runner imports this module)
+
+    enabled = services.store.get_sync(services.mailbox_name, ENABLED_AT)
+    if enabled is None:
+        return None
+    when = datetime.fromisoformat(enabled)
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)) - SENT_GRACE
+
+
 def record_sent(services: Services) -> int:
     """Read what left the mailbox since the last cycle; return how many cases it changed."""
     fetch = getattr(services.mailbox, "fetch_sent", None)
@@ -93,9 +113,10 @@ def record_sent(services: Services) -> int:
         return 0
     store, name = services.store, services.mailbox_name
     cursor = store.get_sync(name, SENT_CURSOR)
+    since = sent_since(services)
     changed = 0
     for _ in range(MAX_PAGES):
-        batch = fetch(cursor, services.config.bot.batch_size)
+        batch = fetch(cursor, services.config.bot.batch_size, since=since)
         for item in batch.items:
             changed += record_one(services, item)
         if batch.cursor is not None and batch.cursor != cursor:

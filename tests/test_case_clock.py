@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from bot.backends.maildir import MaildirMailbox
 from bot.runner import poll_once
+from storage.models import SeenMessage
 from tests.conftest import deliver, eml
 from tests.rules.harness import cases, council_services, events
 
@@ -41,9 +45,15 @@ def sent(config_dir: Path, name: str, body: str, *, to: str = MEMBER, in_reply_t
 
         {body}
     """))
-    if mtime is not None:
-        os.utime(path, (mtime, mtime))
+    # When it reached Sent: in the test's world (after the first poll at the harness clock's
+    # 2026-11-23 12:00), a second apart in the order written, not the machine's own clock.
+    mtime = mtime if mtime is not None else SENT_FROM + next(_SENT_ORDER)
+    os.utime(path, (mtime, mtime))
     return path
+
+
+SENT_FROM = datetime(2026, 11, 23, 13, 0, tzinfo=timezone.utc).timestamp()
+_SENT_ORDER = itertools.count()
 
 
 def opened(config_dir, blank_detectors_factory, **kw):  # type: ignore[no-untyped-def]
@@ -150,3 +160,17 @@ def test_fetch_sent_cursor_reads_each_item_once(config_dir) -> None:  # type: ig
     second = box.fetch_sent(first.cursor, 10)
     assert [i.backend_id for i in second.items] == [".Sent/b"] and not second.more
     assert box.fetch_sent(second.cursor, 10).items == []
+
+
+def test_sent_mail_from_before_the_bot_was_enabled_is_not_read(config_dir, blank_detectors_factory) -> None:  # type: ignore[no-untyped-def]
+    services, _ = opened(config_dir, blank_detectors_factory)  # first polled at 2026-11-23 12:00
+    # Years of Sent history, one of it in this very thread: older than a day before the bot
+    # was enabled, so it can answer no case, and it is never read or recorded.
+    sent(config_dir, "history", "An old reply.", mtime=datetime(2024, 3, 1, tzinfo=timezone.utc).timestamp())
+    assert poll_once(services).clock_changes == 0
+    assert cases(services)[0].status == "open"
+    with services.store.session() as s:
+        assert s.scalar(select(func.count()).select_from(SeenMessage).where(SeenMessage.direction == "out")) == 0
+    sent(config_dir, "reply-1", "Dear Cllr Bhogal, the works are booked for 1 December.")
+    assert poll_once(services).clock_changes == 1
+    assert cases(services)[0].status == "answered"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import email
 import email.policy
+import os
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -77,3 +79,15 @@ def test_quarantine_flags_and_hides(box: MaildirMailbox) -> None:
     box.quarantine(a)
     assert box.fetch_new(None, 10).items == []
     assert "F" in box._box.get_message(a).get_flags()
+
+
+def test_fetch_sent_skips_files_from_before_the_bot_was_enabled(box: MaildirMailbox) -> None:
+    folder = box.path / ".Sent" / "cur"
+    folder.mkdir(parents=True)
+    for name, when in (("old", datetime(2024, 3, 1, tzinfo=timezone.utc)), ("new", datetime(2026, 11, 20, tzinfo=timezone.utc))):
+        path = folder / f"{name}:2,S"
+        path.write_bytes(f"From: officer@brackenford.gov.uk\nSubject: {name}\n\nDone.\n".encode())
+        os.utime(path, (when.timestamp(), when.timestamp()))
+    batch = box.fetch_sent(None, 50, since=datetime(2026, 11, 19, tzinfo=timezone.utc))
+    assert [i.backend_id for i in batch.items] == [".Sent/new"]
+    assert [i.backend_id for i in box.fetch_sent(None, 50).items] == [".Sent/old", ".Sent/new"]  # no since: all of it

@@ -238,19 +238,23 @@ class EwsMailbox:
 
         return self._call(op, "sync the inbox")
 
-    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+    def fetch_sent(self, cursor: str | None, limit: int, since: datetime | None = None) -> FetchBatch:
         """Officers' replies that left the mailbox (Sent Items), for the case clock.
 
         Optional (see ``bot.case_clock``): the Sent Items folder's own SyncFolderItems
         state. Our own acknowledgements and warnings carry the idempotency-key property
         and are skipped here (one of them taken for an officer's reply would mark its
-        case answered).
+        case answered). Items that reached the folder before ``since`` are skipped before
+        they are downloaded (the sync already returns each one's DateTimeReceived).
         """
         def op() -> FetchBatch:
             changes, state, last, resync = self._sync_or_restart(cursor, limit, self.account.sent)
             wanted: list[tuple[str, str | None]] = []
             for change_type, item in changes:
                 if change_type in ("create", "update") and getattr(item, "id", None) and item.id not in (w[0] for w in wanted):
+                    received = getattr(item, "datetime_received", None)
+                    if since is not None and received is not None and received < since:
+                        continue  # from before the bot was enabled: it can answer no case
                     wanted.append((item.id, item.changekey))
             return FetchBatch(items=self._download(wanted, sent=True), cursor=state, resync=resync, more=not last)
 

@@ -152,15 +152,18 @@ class GraphMailbox:
                 items.append(item)
         return self._batch(page, items, resync)
 
-    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+    def fetch_sent(self, cursor: str | None, limit: int, since: datetime | None = None) -> FetchBatch:
         """Officers' replies that left the mailbox (Sent Items), for the case clock.
 
         Optional (see ``bot.case_clock``): the Sent Items folder's own delta query, with
         the idempotency-key property expanded, so that our own acknowledgements and
         warnings are skipped here whatever MIME Exchange makes of them (one of them
-        counted as an officer's reply would mark its case answered).
+        counted as an officer's reply would mark its case answered). A new round asks only
+        for mail since ``since`` (the one ``$filter`` a message delta takes, and the links
+        carry it on), so the first round does not page through years of Sent Items.
         """
-        page, resync = self._delta_page(cursor, limit, self._initial_delta_url("sentitems", expand_key=True), "sentitems")
+        initial = self._initial_delta_url("sentitems", expand_key=True, received_since=since)
+        page, resync = self._delta_page(cursor, limit, initial, "sentitems")
         items: list[RawItem] = []
         for entry in _changed(page):
             if _property(entry, KEY_PROP) is not None:
@@ -358,10 +361,13 @@ class GraphMailbox:
     def _msg(self, item_id: str) -> str:
         return self._user(f"messages/{quote(item_id, safe='-_=')}")
 
-    def _initial_delta_url(self, folder: str | None = None, expand_key: bool = False) -> str:
+    def _initial_delta_url(self, folder: str | None = None, expand_key: bool = False, received_since: datetime | None = None) -> str:
         url = self._user(f"mailFolders/{quote(folder or self.folder, safe='')}/messages/delta") + "?$select=" + quote(SELECT, safe=",")
         if expand_key:
             url += "&$expand=" + quote(_expand(KEY_PROP), safe="")
+        if received_since is not None:
+            instant = received_since.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            url += "&$filter=" + quote(f"receivedDateTime ge {instant}", safe="")
         return url
 
     def _folder_id(self, name: str) -> str:

@@ -160,16 +160,17 @@ class ImapMailbox:
         newest = page[-1] if more else max(above + page)  # skip past mail already marked (by us, or another worker)
         return FetchBatch(items=items, cursor=_cursor(validity, newest, modseq), resync=resync, more=more)
 
-    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+    def fetch_sent(self, cursor: str | None, limit: int, since: datetime | None = None) -> FetchBatch:
         """Officers' replies that left the mailbox (the Sent folder), for the case clock.
 
         Optional (see ``bot.case_clock``). A STATUS of the Sent folder answers "nothing
         new" without selecting it, so the inbox stays selected and an idle poll stays
-        cheap; our own automatic mail (it carries the key header) is skipped.
+        cheap; our own automatic mail (it carries the key header) is skipped, and so is
+        mail that reached the folder before ``since`` (a SEARCH SINCE: it is never fetched).
         """
-        return self._call(lambda c: self._fetch_sent(c, cursor, limit), "read sent mail")
+        return self._call(lambda c: self._fetch_sent(c, cursor, limit, since), "read sent mail")
 
-    def _fetch_sent(self, c: IMAPClient, cursor: str | None, limit: int) -> FetchBatch:
+    def _fetch_sent(self, c: IMAPClient, cursor: str | None, limit: int, since: datetime | None = None) -> FetchBatch:
         try:
             status = c.folder_status(self.sent_folder, [b"UIDNEXT", b"UIDVALIDITY"])
         except IMAPClientError:
@@ -182,7 +183,9 @@ class ImapMailbox:
         if uidnext - 1 <= last_uid:
             return FetchBatch(items=[], cursor=_cursor(validity, last_uid, None))
         self._select(c, self.sent_folder, force=True)
-        uids = sorted(u for u in c.search(["UID", f"{last_uid + 1}:*"]) if u > last_uid)
+        # SINCE compares the internal date's day, so a day's grace is already in ``since``.
+        criteria = ["UID", f"{last_uid + 1}:*"] + (["SINCE", since.date()] if since is not None else [])
+        uids = sorted(u for u in c.search(criteria) if u > last_uid)
         page, more = uids[:limit], len(uids) > limit
         items: list[RawItem] = []
         if page:
@@ -192,7 +195,9 @@ class ImapMailbox:
                 if entry is None or _key_of(entry[b"BODY[]"].split(b"\r\n\r\n", 1)[0]):
                     continue  # expunged, or our own acknowledgement or warning
                 items.append(RawItem(backend_id=f"sent:{validity}:{uid}", raw=entry[b"BODY[]"], received=_aware(entry.get(b"INTERNALDATE"))))
-        newest = page[-1] if page else last_uid
+        # Nothing to read up to UIDNEXT (expunged, or all from before ``since``): the cursor moves
+        # past it, so that the STATUS shortcut above answers the next polls again.
+        newest = page[-1] if page else uidnext - 1
         return FetchBatch(items=items, cursor=_cursor(validity, newest, None), more=more)
 
     def fetch_one(self, backend_id: str) -> RawItem:

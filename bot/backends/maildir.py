@@ -12,6 +12,7 @@ from __future__ import annotations
 import mailbox
 import os
 import time
+from datetime import datetime
 from pathlib import Path
 
 from bot.backends.base import BackendError, FetchBatch, Outgoing, RawItem
@@ -57,12 +58,13 @@ class MaildirMailbox:
             raise BackendError(f"{self.path}: message {backend_id} has gone") from None
         return RawItem(backend_id=backend_id, raw=raw)
 
-    def fetch_sent(self, cursor: str | None, limit: int) -> FetchBatch:
+    def fetch_sent(self, cursor: str | None, limit: int, since: datetime | None = None) -> FetchBatch:
         """Officers' replies that left the mailbox (the ``.Sent`` folder), oldest first.
 
         Optional: see ``bot.case_clock``. Our own automatic mail (it carries
         ``X-MQ-Idempotency-Key``) is skipped. The cursor is the last item's
         ``mtime|name``: items are returned strictly after it, so nothing is read twice.
+        Files last changed before ``since`` are not read (``bot.case_clock.sent_since``).
         """
         entries: list[tuple[float, str, Path]] = []
         for sub in ("cur", "new"):
@@ -77,7 +79,8 @@ class MaildirMailbox:
                 except OSError:
                     continue  # moved or deleted while we looked
         after = _sent_cursor(cursor)
-        entries = sorted(e for e in entries if (e[0], e[1]) > after)
+        oldest = since.timestamp() if since is not None else float("-inf")
+        entries = sorted(e for e in entries if (e[0], e[1]) > after and e[0] >= oldest)
         items: list[RawItem] = []
         last = cursor
         for mtime, name, path in entries:

@@ -350,19 +350,29 @@ class GraphFake:
         size = re.search(r"odata\.maxpagesize=(\d+)", prefer)
         if size:
             page_size = int(size.group(1))
-        # Like Graph, the links carry the first request's query options ($select, $expand).
+        # Like Graph, the links carry the first request's query options ($select, $expand,
+        # $filter). A message delta takes one $filter: "receivedDateTime ge|gt {instant}".
         if "$skiptoken" in req.query:
-            since, snapshot, offset, select, expand = json.loads(_unb64url(req.query["$skiptoken"]))
+            since, snapshot, offset, select, expand, flt = json.loads(_unb64url(req.query["$skiptoken"]))
         elif "$deltatoken" in req.query:
-            since, select, expand = json.loads(_unb64url(req.query["$deltatoken"]))
+            since, select, expand, flt = json.loads(_unb64url(req.query["$deltatoken"]))
             snapshot, offset = self.seq, 0
         else:
-            since, snapshot, offset, select, expand = 0, self.seq, 0, req.query.get("$select"), req.query.get("$expand")
+            since, snapshot, offset, select, expand, flt = 0, self.seq, 0, req.query.get("$select"), req.query.get("$expand"), req.query.get("$filter")
+        received = re.fullmatch(r"receivedDateTime (ge|gt) (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)", flt or "")
+        if flt and not received:
+            return graph_error(400, "ErrorInvalidUrlQueryFilter", "The query filter contains one or more invalid nodes.")
+
+        def wanted(m: FakeMessage) -> bool:
+            if not received:
+                return True
+            at = m.fields.get("receivedDateTime", "")
+            return at >= received.group(2) if received.group(1) == "ge" else at > received.group(2)
         if since < self.min_delta and ("$skiptoken" in req.query or "$deltatoken" in req.query):
             return graph_error(410, "SyncStateNotFound", "The sync state generation is not found. The delta token is expired and data must be synchronized again.")
         changes: list[dict[str, Any]] = []
         for m in sorted(self.messages.values(), key=lambda x: x.changed):
-            if m.folder == fid and since < m.changed <= snapshot:
+            if m.folder == fid and since < m.changed <= snapshot and wanted(m):
                 changes.append({"@odata.type": "#microsoft.graph.message", **self.project(m, select, expand)})
         if since:
             for mid, left_folder, seq in self.left:
@@ -372,9 +382,9 @@ class GraphFake:
         base = f"{self.graph_url}/users/{quote(self.mailbox)}/mailFolders('{fid}')/messages/delta"
         body: dict[str, Any] = {"@odata.context": f"{self.graph_url}/$metadata#Collection(message)", "value": page}
         if offset + page_size < len(changes):
-            body["@odata.nextLink"] = f"{base}?$skiptoken={_b64url(json.dumps([since, snapshot, offset + page_size, select, expand]).encode())}"
+            body["@odata.nextLink"] = f"{base}?$skiptoken={_b64url(json.dumps([since, snapshot, offset + page_size, select, expand, flt]).encode())}"
         else:
-            body["@odata.deltaLink"] = f"{base}?$deltatoken={_b64url(json.dumps([snapshot, select, expand]).encode())}"
+            body["@odata.deltaLink"] = f"{base}?$deltatoken={_b64url(json.dumps([snapshot, select, expand, flt]).encode())}"
         return ok(body)
 
     def list_folders(self, req: Request) -> Response:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 
 import pytest
 
@@ -167,6 +168,16 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail(ews_fake) -> None:  
     ews_fake.deliver(officer_reply(3), folder="sentitems")
     assert [parse_message(i.raw, i.backend_id).subject for i in box.fetch_sent(cursor, 50).items] == ["Re: Pothole 3"]
     assert box.fetch_new(None, 50).items == []  # the inbox's own state: sent mail is not new mail
+
+
+def test_fetch_sent_skips_mail_from_before_the_bot_was_enabled_without_downloading_it(ews_fake) -> None:  # type: ignore[no-untyped-def]
+    box = ews_mailbox(ews_fake)
+    old = ews_fake.deliver(officer_reply(1), folder="sentitems", received="2024-03-01T10:00:00Z")
+    ews_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
+    items, _, _ = drain(lambda c, n: box.fetch_sent(c, n, since=datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc)))
+    assert [parse_message(i.raw, i.backend_id).subject for i in items] == ["Re: Pothole 2"]
+    downloads = [req.body for op, req in ews_fake.requests if op == "GetItem"]
+    assert downloads and not any(old.encode() in body for body in downloads)
 
 
 def test_fetch_sent_restarts_when_the_sync_state_expires(ews_fake) -> None:  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 import pytest
 
 from bot.backends.base import AuthenticationFailed, Outgoing, PermissionDenied, TransientBackendError
@@ -228,6 +230,20 @@ def test_fetch_sent_reads_officers_replies_not_our_own_mail_across_pages(graph_f
     assert sent_deltas and KEY_PROP in sent_deltas[0].query["$expand"]
     # The inbox's own round is separate and does not see sent mail.
     assert [parse_message(i.raw, i.backend_id).subject for i in drain(box.fetch_new)[0]] == ["Pothole on Weir Road outside number 14"]
+
+
+def test_fetch_sent_asks_only_for_mail_since_the_bot_was_enabled_and_the_links_keep_asking(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]
+    box = graph_mailbox(graph_fake, tls)
+    graph_fake.deliver(officer_reply(1), folder="sentitems", received="2024-03-01T10:00:00Z")  # years of history before the bot
+    graph_fake.deliver(officer_reply(2), folder="sentitems", received="2026-11-20T11:00:00Z")
+    graph_fake.deliver(officer_reply(3), folder="sentitems", received="2023-06-01T10:00:00Z")
+    since = datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc)
+    items, cursor, _ = drain(lambda c, n: box.fetch_sent(c, n, since=since), limit=1)
+    assert [parse_message(i.raw, i.backend_id).subject for i in items] == ["Re: Pothole 2"]
+    first = [r for r in graph_fake.requests if r.path.endswith("/messages/delta") and "sentitems" in r.path.lower()][0]
+    assert first.query["$filter"] == "receivedDateTime ge 2026-11-19T09:00:00Z"
+    graph_fake.deliver(officer_reply(4), folder="sentitems", received="2026-11-21T08:00:00Z")
+    assert [parse_message(i.raw, i.backend_id).subject for i in box.fetch_sent(cursor, 50, since=since).items] == ["Re: Pothole 4"]
 
 
 def test_fetch_sent_restarts_its_round_when_the_sync_state_expires(graph_fake, tls) -> None:  # type: ignore[no-untyped-def]

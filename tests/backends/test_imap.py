@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from imapclient import IMAPClient
@@ -245,3 +245,26 @@ def test_fetch_sent_reads_officers_replies_not_ours_and_leaves_the_inbox_selecte
     again = imap_mailbox.fetch_sent(first.cursor, 50)
     assert again.items == [] and again.cursor == first.cursor
     assert imap_mailbox._selected == imap_mailbox.folder, "an idle sent-mail check must not re-select"
+
+
+def test_fetch_sent_never_fetches_mail_from_before_the_bot_was_enabled(imap_mailbox: ImapMailbox, dovecot, imap_user) -> None:  # type: ignore[no-untyped-def]
+    c = _client(dovecot, imap_user)
+    if not c.folder_exists("Sent"):
+        c.create_folder("Sent")
+    def reply(n: int) -> bytes:
+        return (f"From: Rob Kettlewell <rob.kettlewell@brackenford.gov.uk>\r\nTo: cllr.jean.thirkettle@brackenford.gov.uk\r\n"
+                f"Subject: RE: Pothole {n}\r\nMessage-ID: <reply-{n}@brackenford.gov.uk>\r\n\r\nFixed.\r\n").encode()
+    c.append("Sent", reply(1), flags=[b"\\Seen"], msg_time=datetime(2024, 3, 1, 10, 0, tzinfo=timezone.utc))  # history
+    c.append("Sent", reply(2), flags=[b"\\Seen"], msg_time=datetime(2026, 11, 20, 11, 0, tzinfo=timezone.utc))
+    c.logout()
+    since = datetime(2026, 11, 19, 9, 0, tzinfo=timezone.utc)
+    first = imap_mailbox.fetch_sent(None, 50, since=since)
+    assert [i.raw for i in first.items] == [reply(2)]
+    # Only history left after a page: the cursor still moves past it, so the next poll is a STATUS.
+    c = _client(dovecot, imap_user)
+    c.append("Sent", reply(3), flags=[b"\\Seen"], msg_time=datetime(2023, 1, 5, 10, 0, tzinfo=timezone.utc))
+    c.logout()
+    imap_mailbox.fetch_new(None, 50)  # as in a poll: the inbox is selected again before the sent-mail check
+    second = imap_mailbox.fetch_sent(first.cursor, 50, since=since)
+    assert second.items == [] and second.cursor != first.cursor
+    assert imap_mailbox.fetch_sent(second.cursor, 50, since=since).cursor == second.cursor
