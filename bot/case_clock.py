@@ -88,17 +88,22 @@ def _estimate(text: str, sent_local: datetime, calendar: WorkingCalendar) -> dat
     return max(candidates) if candidates else None
 
 
-# Sent mail from before the bot was first enabled can answer no case: cases open only for
-# mail received since then (pre-existing mail is recorded, never acted on), and a reply
-# leaves after the message it answers. So the backends skip it, and the first sync of a
-# mailbox with years of Sent Items reads days, not years. A day's grace for clocks.
+# Sent mail from before the bot was first enabled can answer no case when mail already in
+# the mailbox then is only recorded or ignored (``mailbox.on_first_start``, "record" by
+# default): cases open only for mail received since, and a reply leaves after the message
+# it answers. So the backends skip it, and the first sync of a mailbox with years of Sent
+# Items reads days, not years. A day's grace for clocks. With "process", the backlog
+# opens cases of its own, which older replies may answer: everything is read, as before.
 SENT_GRACE = timedelta(days=1)
 
 
 def sent_since(services: Services) -> datetime | None:
-    """The oldest sent mail worth reading: a day before the mailbox was first polled (None before that)."""
+    """The oldest sent mail worth reading: a day before the mailbox was first polled (None
+    before that, or when the first poll processed the mail already there)."""
     from bot.runner import ENABLED_AT  # recorded by the runner on the first poll (imported here: the runner imports this module)
 
+    if services.config.mailbox.on_first_start == "process":
+        return None
     enabled = services.store.get_sync(services.mailbox_name, ENABLED_AT)
     if enabled is None:
         return None

@@ -10,10 +10,11 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from bot.backends.maildir import MaildirMailbox
+from bot.case_clock import sent_since
 from bot.runner import poll_once
 from storage.models import SeenMessage
 from tests.conftest import deliver, eml
-from tests.rules.harness import cases, council_services, events
+from tests.rules.harness import cases, council_services, events, fixed_clock
 
 MEMBER = "cllr.sunita.bhogal@brackenford.gov.uk"
 ENQUIRY = eml(f"""\
@@ -163,9 +164,17 @@ def test_fetch_sent_cursor_reads_each_item_once(config_dir) -> None:  # type: ig
 
 
 def test_sent_mail_from_before_the_bot_was_enabled_is_not_read(config_dir, blank_detectors_factory) -> None:  # type: ignore[no-untyped-def]
-    services, _ = opened(config_dir, blank_detectors_factory)  # first polled at 2026-11-23 12:00
-    # Years of Sent history, one of it in this very thread: older than a day before the bot
-    # was enabled, so it can answer no case, and it is never read or recorded.
+    # Enabled early on the Monday, with mail already in the mailbox only recorded (the default):
+    # cases open only for mail received since, so older sent mail can answer none of them.
+    services, detectors = council_services(config_dir, blank_detectors_factory, on_first_start="record",
+                                           clock=fixed_clock(datetime(2026, 11, 16, 8, 0, tzinfo=timezone.utc)))
+    poll_once(services)
+    assert sent_since(services) == datetime(2026, 11, 15, 8, 0, tzinfo=timezone.utc)
+    detectors.inject("<damp-1@brackenford.gov.uk>", enquiry=True)
+    deliver(config_dir / "mailbox", ENQUIRY)  # received at 09:30
+    poll_once(services)
+    assert [c.status for c in cases(services)] == ["open"]
+    # Years of Sent history, one of it in this very thread: never read, never recorded.
     sent(config_dir, "history", "An old reply.", mtime=datetime(2024, 3, 1, tzinfo=timezone.utc).timestamp())
     assert poll_once(services).clock_changes == 0
     assert cases(services)[0].status == "open"
@@ -174,3 +183,11 @@ def test_sent_mail_from_before_the_bot_was_enabled_is_not_read(config_dir, blank
     sent(config_dir, "reply-1", "Dear Cllr Bhogal, the works are booked for 1 December.")
     assert poll_once(services).clock_changes == 1
     assert cases(services)[0].status == "answered"
+
+
+def test_with_the_backlog_processed_all_sent_mail_is_read(config_dir, blank_detectors_factory) -> None:  # type: ignore[no-untyped-def]
+    # "process": mail already there opens cases of its own, which older replies may answer.
+    services, _ = opened(config_dir, blank_detectors_factory)
+    assert services.config.mailbox.on_first_start == "process" and sent_since(services) is None
+    sent(config_dir, "old-reply", "Dear Cllr Bhogal, the works are booked.", mtime=datetime(2026, 11, 17, 10, 0, tzinfo=timezone.utc).timestamp())
+    assert poll_once(services).clock_changes == 1  # sent days before the bot was enabled

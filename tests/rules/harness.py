@@ -51,8 +51,8 @@ def fixed_clock(moment: datetime) -> Callable[[], datetime]:
 
 
 def council_services(folder: Path, blank_factory: Callable[..., Any], *, extra: str = "", mode: str = "draft",
-                     clock: Callable[[], datetime] | None = None) -> tuple[Services, InjectingDetectors]:
-    config = load_config(write_config(folder, extra=extra, mode=mode))
+                     clock: Callable[[], datetime] | None = None, on_first_start: str = "process") -> tuple[Services, InjectingDetectors]:
+    config = load_config(write_config(folder, extra=extra, mode=mode, on_first_start=on_first_start))
     mailbox = MaildirMailbox(config.resolve(config.mailbox.path), config.mailbox.address)
     from bot.directory import load_directory
 
