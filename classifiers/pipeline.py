@@ -25,7 +25,7 @@ from classifiers.doc_runner import DocRunner
 from classifiers.hits import keep_texts
 from classifiers.named_kin import mark_named_kin
 from classifiers.nlp import load_pipeline, model_text
-from classifiers.recipients import ThirdPartyDetector
+from classifiers.recipients import ThirdPartyDetector, own_addresses
 from classifiers.sender import SenderDetector
 from classifiers.signature_stake import signature_stake
 from classifiers.text import ComplaintDetector, EnquiryDetector, InterestDetector
@@ -106,16 +106,13 @@ class Detectors:
 
     def header_findings(self, message: Message) -> tuple[dict[str, Finding], Member | None]:
         is_member, personal, member = self.sender(message, self.directory)
-        # The sender's own addresses: From, and the roster address of the member it matched
-        # (by address, display name or sign-off), so a member copying their council address
-        # from webmail is not a third party, without looking them up a second time.
-        own = {message.sender.email} if message.sender else set()
-        if member is not None:
-            own.add(member.email)
+        # The member the sender detector matched (by address, display name or sign-off), so a
+        # member copying their council address from webmail is not a third party, without
+        # looking them up a second time.
         findings = {
             "sender_is_member": is_member,
             "personal_address": personal,
-            "third_party_cc": self.third_party(message, self.directory, is_member.value, own),
+            "third_party_cc": self.third_party(message, self.directory, is_member.value, own_addresses(message, member)),
         }
         return findings, member
 

@@ -8,7 +8,7 @@ evidence only, never the decision.
 from __future__ import annotations
 
 
-from bot.directory import Directory
+from bot.directory import Directory, Member
 from bot.message import Address, Message
 from classifiers.findings import Evidence, Finding
 from classifiers.gated import gated
@@ -37,14 +37,20 @@ def recipient_kind(address: Address, directory: Directory) -> str:
     return "outside_party"
 
 
-def sender_addresses(message: Message, directory: Directory) -> set[str]:
-    """The sender's own addresses: From, plus their roster address if they are a member."""
+def own_addresses(message: Message, member: Member | None) -> set[str]:
+    """The sender's own addresses: From, plus the roster address of the member they are."""
     own = {message.sender.email} if message.sender else set()
-    if message.sender:
-        member = directory.member_by_email(message.sender.email) or directory.member_by_name(message.sender.name)
-        if member:
-            own.add(member.email)
+    if member is not None:
+        own.add(member.email)
     return own
+
+
+def sender_addresses(message: Message, directory: Directory) -> set[str]:
+    """``own_addresses``, the member matched here by address or display name (for callers
+    without the sender detector's match)."""
+    sender = message.sender
+    member = (directory.member_by_email(sender.email) or directory.member_by_name(sender.name)) if sender else None
+    return own_addresses(message, member)
 
 
 @detector(NAME, "Recipients other than the mailbox and the sending member, each classified as outside party, officer, councillor or unknown internal.", ("third_party_cc",))
