@@ -162,6 +162,11 @@ PATTERNS: dict[str, list[list[dict[str, Any]]]] = {
         [{"LOWER": {"IN": ["visiting", "visit", "see", "seeing", "staying"]}}, {"LOWER": "with", "OP": "?"}, {"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": {"IN": KIN}}, {"LOWER": {"IN": ["up", "down", "over", "out", "back"]}, "OP": "?"}, {"LOWER": "in"}, {"OP": "{1,6}"}, {"LOWER": {"IN": ["same", "similar", "exactly"]}}],
         [{"LOWER": {"IN": ["my", "our"]}}, {"LOWER": "late"}, {"LOWER": {"IN": KIN}}],
+        # A return, not where a place lies: "I'm back at my mum's for the weekend", "on
+        # the way back from our Elin's graduation", "only got back to my inbox today". The
+        # stake "backs onto my garden", "the back of our yard" keeps its cue: there "back"
+        # is followed by "of", "onto" or the thing itself.
+        [{"LOWER": "back"}, {"LOWER": {"IN": ["to", "from", "at", "on"]}}, {"OP": "{0,3}"}, {"LOWER": {"IN": ["my", "our"]}}],
         # A relative as the source of what the writer knows, not a party to the matter: "I
         # only know what knotweed looks like because my brother-in-law had it", "I know a
         # bit about this because my mammy was in a wheelchair".

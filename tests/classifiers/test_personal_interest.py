@@ -197,6 +197,22 @@ def _roles(detectors: Detectors, text: str) -> tuple[tuple[int, int], ...]:
     return role_cues(detectors.classify(msg(text)).doc)
 
 
+@pytest.mark.parametrize("text", [
+    "I'm back at my mum's in Kilrooney for the weekend, so I've only seen the photos. Can the graffiti be cleaned?",
+    "On the way back from our Tyler's party I drove through the flood at the dip. Is the drain blocked?",
+    "Only got back to my inbox properly yesterday. Has the skip on Quay Street gone?",
+])
+def test_coming_back_to_or_from_somewhere_is_not_a_place_of_ones_own(blank: Detectors, text: str) -> None:
+    counts = _cue_counts(blank, text)
+    assert counts["own"] == 0 and counts["kin"] == 0
+
+
+def test_the_back_of_ones_own_place_is_still_a_stake(blank: Detectors) -> None:
+    for text in ("The new fence runs along the back of my garden. Who approved it?",
+                 "The lorries park out the back onto our lane every night. Is that allowed?"):
+        assert _cue_counts(blank, text)["own"] >= 1, text
+
+
 def test_a_stake_named_only_to_say_it_is_not_the_reason_is_a_denial(blank: Detectors) -> None:
     assert _cue_counts(blank, "I ask not because my road is affected but because the crescent is dark. Can the lamps be fixed?")["own"] == 0
     assert _cue_counts(blank, "I ask because my road is affected. Can the lamps be fixed?")["own"] == 1
