@@ -28,10 +28,7 @@ from classifiers.metrics import BinaryCounts  # noqa: E402
 
 
 def pooled(counts: Sequence[BinaryCounts]) -> BinaryCounts:
-    total = BinaryCounts()
-    for c in counts:
-        total += c
-    return total
+    return sum(counts, BinaryCounts())  # as scripts/compare_loco_runs.py pools its councils
 
 
 def bootstrap_interval(counts: Sequence[BinaryCounts], draws: int = 20000, seed: int = 1) -> tuple[float, float]:
